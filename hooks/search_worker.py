@@ -1,0 +1,51 @@
+"""A one-character fix to Material's search worker for Chinese queries.
+
+The worker splits a Chinese query into words it finds in the index, but its
+loop stops one character short (`end < query.length`), so a query that is
+itself an indexed word, such as 信息报送 or 为谁报, is never looked up whole:
+it becomes 信息* 报*, and pages that merely share a first character rank
+above the section that teaches the term. The fix lets the loop reach the end
+(`end <= query.length`) in the copy of the worker written into the site.
+
+The pattern is matched on the minified bundle of the pinned Material
+release; if an upgrade changes it, the build stops and says so rather than
+shipping a search that quietly got worse.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
+
+# for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)
+SHORT_LOOP = re.compile(
+    r"(for\(let (\w+)=(\w+)\+1;\2)<((\w+)\.length;\2\+\+\)\5\.slice\(\3,\2\)in )"
+)
+
+
+class WorkerPatchError(Exception):
+    """The worker no longer looks as expected; the message is for people."""
+
+
+def fix_query_segmentation(source: str) -> str:
+    """Return the worker source with the segmentation loop reaching the end."""
+    patched, count = SHORT_LOOP.subn(r"\1<=\4", source)
+    if count != 1:
+        raise WorkerPatchError(
+            "搜索组件的中文查询切分代码与预期不符（可能升级了 mkdocs-material）："
+            "请检查 hooks/search_worker.py 是否仍然需要、仍然适用。"
+        )
+    return patched
+
+
+def patch_site(site_dir: Path) -> Path:
+    """Fix the worker written into `site_dir`; return its path."""
+    workers = sorted(site_dir.glob(WORKER_GLOB))
+    if len(workers) != 1:
+        raise WorkerPatchError(f"{site_dir}：没有找到唯一的搜索组件脚本（{WORKER_GLOB}）。")
+    worker = workers[0]
+    source = worker.read_text(encoding="utf-8")
+    worker.write_text(fix_query_segmentation(source), encoding="utf-8")
+    return worker

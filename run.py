@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""One entry point for instructors and CI: set up, then build, serve or test.
+
+    python3 run.py build    # build the site into site/ (strict)
+    python3 run.py serve    # live preview on http://127.0.0.1:8000/
+    python3 run.py test     # run every test, browser tests included
+
+Each command creates .venv and installs the pinned packages on first use
+(and again whenever a requirements file changes), so a fresh machine needs
+nothing but Python 3.11 or newer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+SITE = ROOT / "site"
+BUILD_REQUIREMENTS = ["requirements.txt"]
+TEST_REQUIREMENTS = ["requirements-test.txt"]
+CONSTRAINTS = "constraints.txt"
+CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "chrome"]
+
+
+def fail(message: str) -> None:
+    print(f"错误：{message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    suffix = ".exe" if os.name == "nt" else ""
+    return VENV / scripts / f"python{suffix}"
+
+
+def ensure_packages(requirement_files: list[str]) -> Path:
+    """Create .venv and install the pinned packages unless already current."""
+    if sys.version_info < (3, 11):
+        fail("需要 Python 3.11 或更高版本。")
+    python = venv_python()
+    if not python.exists():
+        print("正在创建虚拟环境 .venv ……")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    inputs = requirement_files + ["requirements.txt", CONSTRAINTS]
+    digest = hashlib.sha256(
+        b"".join((ROOT / name).read_bytes() for name in inputs)
+    ).hexdigest()[:16]
+    stamp = VENV / f".installed-{digest}"
+    if not stamp.exists():
+        print("正在安装固定版本的依赖包 ……")
+        command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        for name in requirement_files:
+            command += ["-r", str(ROOT / name)]
+        command += ["-c", str(ROOT / CONSTRAINTS)]
+        if subprocess.call(command) != 0:
+            fail("依赖包安装失败，请检查网络能否访问软件包源，然后重试。")
+        stamp.touch()
+    return python
+
+
+def find_chromium() -> str | None:
+    """Debian's chromium (or the browser named by COURSE_CHROMIUM)."""
+    named = os.environ.get("COURSE_CHROMIUM")
+    if named:
+        return named if Path(named).exists() else None
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def ensure_chromium() -> str:
+    """Browser tests need a real Chromium; install Debian's when we can."""
+    found = find_chromium()
+    if found:
+        return found
+    can_install = hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")
+    if can_install:
+        print("正在安装浏览器测试所需的 chromium（apt-get）……")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.call(["apt-get", "update", "-qq"], env=env)
+        if subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], env=env) == 0:
+            found = find_chromium()
+            if found:
+                return found
+    fail(
+        "浏览器测试需要 Chromium，但本机没有找到。"
+        "Debian/Ubuntu 上请以 root 运行：apt-get install chromium；"
+        "其他系统请安装 Chromium 或 Chrome，并把环境变量 COURSE_CHROMIUM 设为其可执行文件路径。"
+    )
+    raise AssertionError("unreachable")
+
+
+def tool_env(**extra: str) -> dict[str, str]:
+    """The environment for MkDocs and pytest: quiet about MkDocs 2, which we do not use."""
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra)
+
+
+def build(python: Path, extra: list[str]) -> int:
+    """Build into a fresh folder, then swap it in: site/ is whole or untouched."""
+    staging = ROOT / f".site-staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    code = subprocess.call(
+        [str(python), "-m", "mkdocs", "build", "--strict", "-d", str(staging), *extra],
+        cwd=ROOT,
+        env=tool_env(),
+    )
+    if code != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        print("构建失败，site/ 保持原样。请按上面的提示修改后重试。", file=sys.stderr)
+        return code
+    retired = ROOT / f".site-retired-{os.getpid()}"
+    if SITE.exists():
+        SITE.rename(retired)
+    staging.rename(SITE)
+    shutil.rmtree(retired, ignore_errors=True)
+    print(f"构建完成：{SITE}{os.sep}index.html")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"build", "serve", "test"}:
+        print(__doc__)
+        return 2
+    command, extra = argv[0], argv[1:]
+    if command == "build":
+        return build(ensure_packages(BUILD_REQUIREMENTS), extra)
+    if command == "serve":
+        python = ensure_packages(BUILD_REQUIREMENTS)
+        return subprocess.call(
+            [str(python), "-m", "mkdocs", "serve", "-a", "127.0.0.1:8000", *extra],
+            cwd=ROOT,
+            env=tool_env(),
+        )
+    python = ensure_packages(TEST_REQUIREMENTS)
+    env = tool_env(COURSE_CHROMIUM=ensure_chromium())
+    return subprocess.call([str(python), "-m", "pytest", *extra], cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
