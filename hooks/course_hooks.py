@@ -5,12 +5,17 @@ import nothing from MkDocs, so tests import them directly and another site
 engine would only need a new version of this file.
 """
 
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 import search_terms
 import search_worker
+import typography
+
+# Warnings under "mkdocs." count towards --strict: a finding fails the build.
+log = logging.getLogger("mkdocs.hooks.course")
 
 
 def on_config(config):
@@ -20,6 +25,13 @@ def on_config(config):
     except search_terms.SearchSetupError as error:
         raise PluginError(str(error)) from None
     return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    for finding in typography.check_markdown(source, f"docs/{page.file.src_uri}"):
+        log.warning(finding.message())
+    return markdown
 
 
 def on_post_build(config):
