@@ -3,6 +3,7 @@
 
     python3 run.py build    # build the site into site/ (strict)
     python3 run.py serve    # live preview on http://127.0.0.1:8000/
+    python3 run.py check    # check the exercises only, without building
     python3 run.py test     # run every test, browser tests included
 
 Each command creates .venv and installs the pinned packages on first use
@@ -127,12 +128,19 @@ def build(python: Path, extra: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "serve", "test"}:
+    if not argv or argv[0] not in {"build", "serve", "check", "test"}:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
     if command == "build":
         return build(ensure_packages(BUILD_REQUIREMENTS), extra)
+    if command == "check":
+        python = ensure_packages(BUILD_REQUIREMENTS)
+        return subprocess.call(
+            [str(python), "-m", "quiz.check", str(ROOT), *extra],
+            cwd=ROOT,
+            env=tool_env(PYTHONPATH=str(ROOT / "hooks")),
+        )
     if command == "serve":
         python = ensure_packages(BUILD_REQUIREMENTS)
         return subprocess.call(

@@ -2,7 +2,8 @@
 
 Each handler only delegates to a module beside this file; those modules
 import nothing from MkDocs, so tests import them directly and another site
-engine would only need a new version of this file.
+engine would only need a new version of this file. The exercises have
+their own hook file, exercise_hooks.py.
 """
 
 import logging
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+import checklists
 import search_terms
 import search_worker
 import typography
@@ -28,10 +30,15 @@ def on_config(config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    # The source with its front matter, so that line numbers match the file.
+    source = page.file.content_string
     for finding in typography.check_markdown(source, f"docs/{page.file.src_uri}"):
         log.warning(finding.message())
     return markdown
+
+
+def on_page_content(html, page, config, files):
+    return checklists.hide_decorative_checkboxes(html)
 
 
 def on_post_build(config):

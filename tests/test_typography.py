@@ -45,3 +45,10 @@ def test_planted_comma_fails_the_strict_build_with_file_and_line(project_copy, t
     assert f"docs/introduction.md:{len(lines)}:" in result.stderr
     assert "中文排版问题" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_checklist_checkboxes_are_hidden_from_screen_readers():
+    import checklists
+
+    html = '<li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled/><span></span></label> 问题</li>'
+    assert '<input type="checkbox" disabled aria-hidden="true" tabindex="-1"/>' in checklists.hide_decorative_checkboxes(html)

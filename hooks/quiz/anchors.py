@@ -1,0 +1,62 @@
+"""Heading anchors of lesson Markdown, as the site's table of contents makes them.
+
+Exercises name the section they train as `page.md#anchor`. The build and the
+standalone check both read anchors from here, so they agree; a test holds
+this against the ids of the built pages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+from pymdownx.slugs import slugify
+
+# Mirrors the toc slugify in mkdocs.yml: Chinese kept, punctuation dropped.
+default_slugify = slugify(case="lower")
+
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+ATTR_ID = re.compile(r"\s*\{[:\s]*[^}]*#([\w\-\u4e00-\u9fff]+)[^}]*\}\s*$")
+INLINE_MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
+
+
+def headings(markdown: str, slug: Callable[[str, str], str] = default_slugify) -> dict[str, str]:
+    """anchor -> heading text, in document order, duplicates numbered like the toc does."""
+    found: dict[str, str] = {}
+    fence = None
+    for line in markdown.splitlines():
+        opener = FENCE.match(line)
+        if opener:
+            marker = opener.group(1)[0]
+            fence = None if fence == marker else (fence or marker)
+            continue
+        if fence:
+            continue
+        match = HEADING.match(line)
+        if not match:
+            continue
+        text = match.group(2)
+        custom = ATTR_ID.search(text)
+        if custom:
+            text = text[: custom.start()]
+            anchor = custom.group(1)
+        else:
+            plain = INLINE_MARKUP.sub(lambda m: m.group(1) or "", text)
+            anchor = slug(plain, "-")
+        title = INLINE_MARKUP.sub(lambda m: m.group(1) or "", text).strip()
+        unique, counter = anchor, 0
+        while unique in found:
+            counter += 1
+            unique = f"{anchor}_{counter}"
+        found[unique] = title
+    return found
+
+
+def site_headings(docs_dir: Path, slug=default_slugify) -> dict[str, dict[str, str]]:
+    """For every Markdown page under docs_dir: page path -> {anchor: heading text}."""
+    return {
+        path.relative_to(docs_dir).as_posix(): headings(path.read_text(encoding="utf-8-sig"), slug)
+        for path in sorted(docs_dir.rglob("*.md"))
+    }

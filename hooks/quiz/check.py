@@ -1,0 +1,39 @@
+"""Standalone exercise check: the build's validation without building the site.
+
+    python3 run.py check          (or: python -m quiz.check PROJECT_DIR)
+
+Exit status 0 when every exercise is fine, 1 when there is any problem,
+so it also serves as a pre-commit hook.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .problems import summary
+from .session import QuizSession
+
+
+def run(project_dir: Path, out=sys.stdout) -> int:
+    session = QuizSession(project_dir)
+    for path in sorted(session.docs_dir.rglob("*.md")):
+        session.scan_page(path.relative_to(session.docs_dir).as_posix(), path.read_text(encoding="utf-8-sig"))
+    problems = session.finish()
+    for problem in problems:
+        print(problem.format(), file=out)
+    if problems:
+        print(summary(problems), file=out)
+        return 1
+    count = len(session.bank.exercises)
+    print(f"练习题检查通过：{len(session.bank.groups)} 个文件，共 {count} 道题。", file=out)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    project_dir = Path(argv[0]) if argv else Path.cwd()
+    return run(project_dir.resolve())
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

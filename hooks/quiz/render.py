@@ -1,0 +1,200 @@
+"""Exercises as accessible HTML, to the contract that quiz.js and quiz.css follow.
+
+Answers, feedback, hints and explanations sit inside elements marked
+data-search-exclude: the site's search indexes the prompt with its lesson,
+but searching an answer's wording must not reveal it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Callable
+
+from . import markup
+from .model import BLANK, LETTERS, Exercise
+
+# section ("page.md#anchor") -> (href relative to the current page, heading text)
+SectionLinker = Callable[[str], tuple[str, str]]
+
+CHECK_LABEL = {"open": "查看参考答案"}
+
+
+def esc(text: str) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def render_set(name: str, title: str, exercises: list, link: SectionLinker, score: bool = False) -> str:
+    """A lesson's practice block: a progress summary, a reset, then each exercise."""
+    body = "".join(
+        render_exercise(ex, number, link) if isinstance(ex, Exercise) else render_broken(ex, number)
+        for number, ex in enumerate(exercises, start=1)
+    )
+    heading = f'<p class="quiz-set__title">{esc(title)}</p>' if title else ""
+    score_attr = " data-quiz-score" if score else ""
+    return (
+        f'<section class="quiz-set" data-quiz-set="{esc(name)}"{score_attr} aria-label="{esc(title or "练习")}">'
+        f"{heading}"
+        '<div class="quiz-set__summary">'
+        '<p class="quiz-set__progress" role="status" aria-live="polite"></p>'
+        '<button type="button" class="md-button quiz-set__reset">清除本组作答记录</button>'
+        "</div>"
+        f"{body}</section>"
+    )
+
+
+def render_broken(exercise_id: str, number: int) -> str:
+    """Stands in, while previewing, for an exercise that has problems."""
+    return (
+        f'<div class="quiz quiz--broken" role="note"><p class="quiz__head">第 {number} 题</p>'
+        f"<p>练习 {esc(exercise_id)} 有错误，暂不显示。请查看构建日志中的提示并修改。</p></div>"
+    )
+
+
+def render_exercise(ex: Exercise, number: int, link: SectionLinker) -> str:
+    qid = f"quiz-{ex.id}"
+    difficulty = f' <span class="quiz__difficulty">{esc(ex.difficulty)}</span>' if ex.difficulty else ""
+    hint = (
+        f'<details class="quiz__hint" data-search-exclude><summary>提示</summary>{markup.block(ex.hint)}</details>'
+        if ex.hint else ""
+    )
+    prompt = _prompt_with_blanks(ex) if ex.type == "fill" else markup.block(ex.prompt)
+    return (
+        f'<div class="quiz" id="{esc(qid)}" data-quiz-id="{esc(ex.id)}" '
+        f'data-quiz-type="{ex.type}" data-quiz-version="{ex.version}">'
+        f'<p class="quiz__head"><span class="quiz__number">第 {number} 题</span> '
+        f'<span class="quiz__kind">{ex.kind}</span>{difficulty}</p>'
+        '<form class="quiz__form" novalidate>'
+        f'<fieldset class="quiz__body" aria-labelledby="{esc(qid)}-prompt">'
+        f'<div class="quiz__prompt" id="{esc(qid)}-prompt">{prompt}</div>'
+        f"{CONTROLS[ex.type](ex, qid)}"
+        "</fieldset>"
+        '<div class="quiz__actions">'
+        f'<button type="submit" class="md-button md-button--primary quiz__check">{CHECK_LABEL.get(ex.type, "检查答案")}</button>'
+        '<button type="button" class="md-button quiz__retry" hidden>重新作答</button>'
+        "</div>"
+        f"{hint}"
+        "</form>"
+        '<div class="quiz__result" role="status" aria-live="polite"></div>'
+        f"{_solution(ex, link)}"
+        "</div>"
+    )
+
+
+def _options(ex: Exercise, qid: str, kind: str) -> str:
+    labels = (
+        [("对", "对"), ("错", "错")]
+        if ex.type == "true_false"
+        else [(LETTERS[i], markup.inline(o.text)) for i, o in enumerate(ex.options)]
+    )
+    return '<div class="quiz__options">' + "".join(
+        f'<label class="quiz__option"><input type="{kind}" name="{esc(qid)}" value="{value}"> '
+        f'<span class="quiz__letter">{value}</span> <span class="quiz__text">{text}</span></label>'
+        for value, text in labels
+    ) + "</div>"
+
+
+def _prompt_with_blanks(ex: Exercise) -> str:
+    # Mark blanks with tokens Markdown leaves alone, then swap in the inputs.
+    counter = iter(range(len(ex.blanks) or 1_000))
+    tokens: list[str] = []
+
+    def token(_match) -> str:
+        tokens.append(f"QUIZBLANK{next(counter)}X")
+        return tokens[-1]
+
+    rendered = markup.block(BLANK.sub(token, ex.prompt))
+    for index, name in enumerate(tokens):
+        rendered = rendered.replace(
+            name,
+            f'<input type="text" class="quiz__blank" data-blank="{index}" '
+            f'aria-label="第 {index + 1} 空" autocomplete="off">',
+        )
+    return rendered
+
+
+def _order(ex: Exercise, qid: str) -> str:
+    rows = []
+    for index, item in enumerate(ex.items):
+        text = markup.inline(item)
+        plain = esc(html.unescape(_strip_tags(text)))
+        rows.append(
+            f'<li class="quiz__item" data-item="{LETTERS[index]}"><span class="quiz__text">{text}</span> '
+            '<span class="quiz__moves">'
+            f'<button type="button" class="quiz__move" data-move="up" aria-label="上移：{plain}">↑</button>'
+            f'<button type="button" class="quiz__move" data-move="down" aria-label="下移：{plain}">↓</button>'
+            "</span></li>"
+        )
+    return f'<ol class="quiz__order">{"".join(rows)}</ol>'
+
+
+def _strip_tags(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text)
+
+
+CONTROLS = {
+    "single": lambda ex, qid: _options(ex, qid, "radio"),
+    "multiple": lambda ex, qid: _options(ex, qid, "checkbox"),
+    "true_false": lambda ex, qid: _options(ex, qid, "radio"),
+    "fill": lambda ex, qid: "",
+    "order": _order,
+    "open": lambda ex, qid: '<textarea class="quiz__answer" rows="6" aria-label="你的答案"></textarea>',
+}
+
+
+def _key(ex: Exercise) -> dict:
+    if ex.type == "fill":
+        return {"blanks": [list(b) for b in ex.blanks]}
+    if ex.type == "open":
+        return {}
+    return {"answer": ex.answer}
+
+
+def _solution_parts(ex: Exercise) -> str:
+    if ex.type in ("single", "multiple", "true_false"):
+        if ex.type == "true_false":
+            entries = [(v, ex.feedback.get(v, "")) for v in ("对", "错")]
+        else:
+            entries = [(LETTERS[i], o.feedback) for i, o in enumerate(ex.options)]
+        return '<ul class="quiz__feedbacks">' + "".join(
+            f'<li class="quiz__feedback" data-option="{value}"><span class="quiz__letter">{value}</span> '
+            f'{markup.inline(text) if text else ""}</li>'
+            for value, text in entries
+        ) + "</ul>"
+    if ex.type == "fill":
+        parts = []
+        for index, accepted in enumerate(ex.blanks):
+            others = f"（也可：{'、'.join(esc(a) for a in accepted[1:])}）" if len(accepted) > 1 else ""
+            parts.append(f"第 {index + 1} 空：{esc(accepted[0])}{others}")
+        return f'<p class="quiz__accepted">参考答案：{"；".join(parts)}。</p>'
+    if ex.type == "order":
+        steps = "".join(f"<li>{markup.inline(ex.items[LETTERS.index(letter)])}</li>" for letter in ex.answer)
+        return f'<p class="quiz__label">正确顺序</p><ol class="quiz__correct-order">{steps}</ol>'
+    criteria = "".join(
+        f'<label><input type="checkbox" class="quiz__criterion"> {markup.inline(c)}</label>' for c in ex.rubric
+    )
+    return (
+        f'<div class="quiz__reference"><p class="quiz__label">参考答案</p>{markup.block(ex.reference)}</div>'
+        f'<fieldset class="quiz__rubric"><legend>对照评分要点自评</legend>{criteria}</fieldset>'
+    )
+
+
+def _solution(ex: Exercise, link: SectionLinker) -> str:
+    # Not a <script>: Material's instant navigation re-runs every script it swaps in.
+    key = esc(json.dumps(_key(ex), ensure_ascii=False))
+    explanation = (
+        f'<div class="quiz__explanation"><p class="quiz__label">解析</p>{markup.block(ex.explanation)}</div>'
+        if ex.explanation else ""
+    )
+    href, title = link(ex.section)
+    return (
+        # A <section>, as nothing inside it is one: Material's search parser matches
+        # elements by tag name, and an inner tag like the container's own would
+        # end the exclusion early and leak answers into the index.
+        '<section class="quiz__solution" hidden data-search-exclude>'
+        f'<div class="quiz__key" hidden>{key}</div>'
+        f"{_solution_parts(ex)}{explanation}"
+        f'<p class="quiz__section">相关小节：<a href="{esc(href)}">{esc(title)}</a></p>'
+        "</section>"
+    )

@@ -1,0 +1,72 @@
+"""Rendering: safe Markdown, answers kept out of what search indexes, stable keys."""
+
+from __future__ import annotations
+
+import re
+
+from quiz import markup, render
+from quiz.model import Exercise, Option, fingerprint, normalize_answer
+
+
+def link(section):
+    return "../lesson/#" + section.split("#")[1], "小节标题"
+
+
+def single(**changes) -> Exercise:
+    fields = dict(
+        id="demo-1", type="single", section="lesson.md#小节", prompt="题干 **加粗**",
+        options=(Option("甲", "甲的说明"), Option("乙", "乙的说明")), answer="B",
+        explanation="解析文字", version="v1",
+    )
+    fields.update(changes)
+    return Exercise(**fields)
+
+
+def test_raw_html_in_markdown_is_sanitised():
+    html = markup.block('点这里<script>alert(1)</script><a href="#" onclick="steal()">链接</a>')
+    assert "<script" not in html and "onclick" not in html and "链接" in html
+
+
+def test_plain_text_skips_the_parser_but_is_escaped():
+    assert markup.block("甲 < 乙 & 丙") == "<p>甲 &lt; 乙 &amp; 丙</p>"
+
+
+def test_answers_feedback_and_explanations_sit_in_search_excluded_parts():
+    html = render.render_exercise(single(hint="提示文字"), 1, link)
+    solution = re.search(r'<section class="quiz__solution" hidden data-search-exclude>.*</section>', html, re.S).group(0)
+    for secret in ("甲的说明", "乙的说明", "解析文字", "&quot;answer&quot;: &quot;B&quot;"):
+        assert secret in solution
+        assert secret not in html.replace(solution, "")
+    assert '<details class="quiz__hint" data-search-exclude>' in html
+    assert "<strong>加粗</strong>" in html
+
+
+def test_controls_are_labelled_form_fields():
+    html = render.render_exercise(single(), 1, link)
+    assert html.count('<label class="quiz__option"><input type="radio" name="quiz-demo-1"') == 2
+    assert 'aria-labelledby="quiz-demo-1-prompt"' in html and 'aria-live="polite"' in html
+
+
+def test_fill_blanks_become_labelled_inputs():
+    ex = single(type="fill", prompt="有情况、有____、有____。", options=(), answer=None,
+                blanks=(("分析",), ("观点", "看法")))
+    html = render.render_exercise(ex, 1, link)
+    assert html.count('class="quiz__blank"') == 2 and 'aria-label="第 2 空"' in html
+    assert "第 2 空：观点（也可：看法）" in html
+
+
+def test_section_link_uses_the_heading_text():
+    html = render.render_exercise(single(), 1, link)
+    assert '相关小节：<a href="../lesson/#小节">小节标题</a>' in html
+
+
+def test_fingerprint_changes_with_content_only():
+    raw = {"id": "a", "prompt": "题"}
+    assert fingerprint(raw) == fingerprint(dict(reversed(list(raw.items()))))
+    assert fingerprint(raw) != fingerprint({"id": "a", "prompt": "题干"})
+
+
+def test_answers_compare_like_a_chinese_reader():
+    assert normalize_answer("  有情况、有分析。") == normalize_answer("有情况有分析")
+    assert normalize_answer("ＡＢＣ１２３") == normalize_answer("abc123")
+    assert normalize_answer("“第一来源”") == "第一来源"
