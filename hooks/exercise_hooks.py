@@ -44,6 +44,8 @@ def on_page_content(html, page, config, files):
 
 def on_env(env, config, files):
     problems = quiz.finish()
+    for line in quiz.coverage_text().splitlines():
+        log.info(line)
     for problem in problems:
         log.warning(problem.format())
     if problems:

@@ -57,14 +57,14 @@ def test_check_command_reports_what_the_build_reports(project_copy, tmp_path):
     assert from_check == from_build
 
 
-def distinctive(text: str, elsewhere: str, size: int = 10) -> str:
-    """A piece of `text` that appears nowhere in `elsewhere` (the lesson prose)."""
-    plain = re.sub(r"[*`]", "", text)
-    for start in range(0, max(1, len(plain) - size)):
-        piece = plain[start : start + size]
-        if len(piece) == size and "\n" not in piece and piece not in elsewhere:
-            return piece
-    raise AssertionError(f"no distinctive piece in {text!r}")
+def distinctive(text: str, elsewhere: str, size: int = 6) -> str | None:
+    """A run of Chinese characters from `text` that the lesson prose never uses."""
+    for run in re.findall(r"[\u4e00-\u9fff]{%d,}" % size, text):
+        for start in range(len(run) - size + 1):
+            piece = run[start : start + size]
+            if piece not in elsewhere:
+                return piece
+    return None
 
 
 def test_search_indexes_prompts_but_not_answers(served_site):
@@ -74,13 +74,29 @@ def test_search_indexes_prompts_but_not_answers(served_site):
     indexed = " ".join(doc["text"] for doc in index["docs"]).replace("\u200b", "")
     prose = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
     bank = yaml.safe_load((ROOT / "exercises" / "positioning.yml").read_text(encoding="utf-8"))
+    # What trainees see before answering is indexed; a hidden text's piece must not be.
+    everything = [
+        e for f in (ROOT / "exercises").glob("*.yml")
+        for e in yaml.safe_load(f.read_text(encoding="utf-8"))["exercises"]
+    ]
+    visible = prose + " ".join(
+        e["prompt"] + " ".join(o["text"] for o in e.get("options", [])) + " ".join(e.get("items", []))
+        for e in everything
+    )
+    prompts = secrets = 0
     for exercise in bank["exercises"]:
-        if exercise["type"] != "fill":  # a blank splits the prompt's words
-            assert distinctive(exercise["prompt"], prose) in indexed, exercise["id"]
-        secrets = [exercise.get("explanation", ""), exercise.get("reference", "")]
-        secrets += [o.get("feedback", "") for o in exercise.get("options", [])]
-        for secret in filter(None, secrets):
-            assert distinctive(secret, prose) not in indexed, exercise["id"]
+        piece = distinctive(exercise["prompt"], prose)
+        if piece and exercise["type"] != "fill":  # a blank splits the prompt's words
+            assert piece in indexed, exercise["id"]
+            prompts += 1
+        hidden = [exercise.get("explanation", ""), exercise.get("reference", "")]
+        hidden += [o.get("feedback", "") for o in exercise.get("options", [])]
+        for text in filter(None, hidden):
+            piece = distinctive(text, visible)
+            if piece:
+                assert piece not in indexed, (exercise["id"], piece)
+                secrets += 1
+    assert prompts >= 10 and secrets >= 30
 
 
 def test_every_lesson_shows_its_exercises(served_site):

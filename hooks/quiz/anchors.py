@@ -8,6 +8,7 @@ this against the ids of the built pages.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -22,9 +23,17 @@ ATTR_ID = re.compile(r"\s*\{[:\s]*[^}]*#([\w\-\u4e00-\u9fff]+)[^}]*\}\s*$")
 INLINE_MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
 
 
-def headings(markdown: str, slug: Callable[[str, str], str] = default_slugify) -> dict[str, str]:
-    """anchor -> heading text, in document order, duplicates numbered like the toc does."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True)
+class Heading:
+    anchor: str
+    title: str
+    level: int
+
+
+def outline(markdown: str, slug: Callable[[str, str], str] = default_slugify) -> list[Heading]:
+    """Headings in document order, ids numbered for duplicates as the toc does."""
+    found: list[Heading] = []
+    taken: set[str] = set()
     fence = None
     for line in markdown.splitlines():
         opener = FENCE.match(line)
@@ -47,16 +56,22 @@ def headings(markdown: str, slug: Callable[[str, str], str] = default_slugify) -
             anchor = slug(plain, "-")
         title = INLINE_MARKUP.sub(lambda m: m.group(1) or "", text).strip()
         unique, counter = anchor, 0
-        while unique in found:
+        while unique in taken:
             counter += 1
             unique = f"{anchor}_{counter}"
-        found[unique] = title
+        taken.add(unique)
+        found.append(Heading(unique, title, len(match.group(1))))
     return found
 
 
-def site_headings(docs_dir: Path, slug=default_slugify) -> dict[str, dict[str, str]]:
-    """For every Markdown page under docs_dir: page path -> {anchor: heading text}."""
+def headings(markdown: str, slug: Callable[[str, str], str] = default_slugify) -> dict[str, str]:
+    """anchor -> heading text, in document order."""
+    return {h.anchor: h.title for h in outline(markdown, slug)}
+
+
+def site_outlines(docs_dir: Path, slug=default_slugify) -> dict[str, list[Heading]]:
+    """For every Markdown page under docs_dir: page path -> its headings."""
     return {
-        path.relative_to(docs_dir).as_posix(): headings(path.read_text(encoding="utf-8-sig"), slug)
+        path.relative_to(docs_dir).as_posix(): outline(path.read_text(encoding="utf-8-sig"), slug)
         for path in sorted(docs_dir.rglob("*.md"))
     }

@@ -20,6 +20,8 @@ def run(project_dir: Path, out=sys.stdout) -> int:
     for path in sorted(session.docs_dir.rglob("*.md")):
         session.scan_page(path.relative_to(session.docs_dir).as_posix(), path.read_text(encoding="utf-8-sig"))
     problems = session.finish()
+    print(session.coverage_text(), file=out)
+    print(file=out)
     for problem in problems:
         print(problem.format(), file=out)
     if problems:

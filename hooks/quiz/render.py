@@ -1,8 +1,10 @@
 """Exercises as accessible HTML, to the contract that quiz.js and quiz.css follow.
 
-Answers, feedback, hints and explanations sit inside elements marked
-data-search-exclude: the site's search indexes the prompt with its lesson,
-but searching an answer's wording must not reveal it.
+Everything but the prompt sits inside elements marked data-search-exclude:
+the site's search indexes the prompt with its lesson, but searching an
+answer's wording must not reveal it (and labels like 检查答案 are noise).
+Material's search parser matches excluded elements by tag name, so an
+excluded element must never contain an element of its own tag.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def render_set(name: str, title: str, exercises: list, link: SectionLinker, scor
     return (
         f'<section class="quiz-set" data-quiz-set="{esc(name)}"{score_attr} aria-label="{esc(title or "练习")}">'
         f"{heading}"
-        '<div class="quiz-set__summary">'
+        '<div class="quiz-set__summary" data-search-exclude>'
         '<p class="quiz-set__progress" role="status" aria-live="polite"></p>'
         '<button type="button" class="md-button quiz-set__reset">清除本组作答记录</button>'
         "</div>"
@@ -63,14 +65,14 @@ def render_exercise(ex: Exercise, number: int, link: SectionLinker) -> str:
     return (
         f'<div class="quiz" id="{esc(qid)}" data-quiz-id="{esc(ex.id)}" '
         f'data-quiz-type="{ex.type}" data-quiz-version="{ex.version}">'
-        f'<p class="quiz__head"><span class="quiz__number">第 {number} 题</span> '
+        f'<p class="quiz__head" data-search-exclude><span class="quiz__number">第 {number} 题</span> '
         f'<span class="quiz__kind">{ex.kind}</span>{difficulty}</p>'
         '<form class="quiz__form" novalidate>'
         f'<fieldset class="quiz__body" aria-labelledby="{esc(qid)}-prompt">'
         f'<div class="quiz__prompt" id="{esc(qid)}-prompt">{prompt}</div>'
         f"{CONTROLS[ex.type](ex, qid)}"
         "</fieldset>"
-        '<div class="quiz__actions">'
+        '<div class="quiz__actions" data-search-exclude>'
         f'<button type="submit" class="md-button md-button--primary quiz__check">{CHECK_LABEL.get(ex.type, "检查答案")}</button>'
         '<button type="button" class="md-button quiz__retry" hidden>重新作答</button>'
         "</div>"
@@ -88,7 +90,7 @@ def _options(ex: Exercise, qid: str, kind: str) -> str:
         if ex.type == "true_false"
         else [(LETTERS[i], markup.inline(o.text)) for i, o in enumerate(ex.options)]
     )
-    return '<div class="quiz__options">' + "".join(
+    return '<div class="quiz__options" data-search-exclude>' + "".join(
         f'<label class="quiz__option"><input type="{kind}" name="{esc(qid)}" value="{value}"> '
         f'<span class="quiz__letter">{value}</span> <span class="quiz__text">{text}</span></label>'
         for value, text in labels
@@ -126,7 +128,7 @@ def _order(ex: Exercise, qid: str) -> str:
             f'<button type="button" class="quiz__move" data-move="down" aria-label="下移：{plain}">↓</button>'
             "</span></li>"
         )
-    return f'<ol class="quiz__order">{"".join(rows)}</ol>'
+    return f'<ol class="quiz__order" data-search-exclude>{"".join(rows)}</ol>'
 
 
 def _strip_tags(text: str) -> str:

@@ -7,12 +7,14 @@ standalone check does the same without rendering anything.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from . import anchors, render, rules, shortcodes
+from . import anchors, coverage, render, rules, shortcodes
 from .bank import load_bank
 from .problems import Problem
 
+NAV_ENTRY = re.compile(r"^\s*-\s*[^:#\n]+:\s*([^\s#]+\.md)\s*$", re.M)
 EXERCISES_DIR = "exercises"
 DOCS_DIR = "docs"
 
@@ -25,7 +27,8 @@ class QuizSession:
         self.slug = slug
         self.problems: list[Problem] = list(self.bank.problems)
         self.shown: set[str] = set()
-        self._headings: dict[str, dict[str, str]] | None = None
+        self._outlines = None
+        self._titles = None
 
     # -- pages ---------------------------------------------------------------
 
@@ -35,11 +38,17 @@ class QuizSession:
         self.problems += shortcodes.check(codes, self.bank, f"{DOCS_DIR}/{page}")
         self.shown |= shortcodes.shown_ids(codes, self.bank)
 
+    def outlines(self) -> dict[str, list]:
+        """page -> its headings, read once per build from the Markdown sources."""
+        if self._outlines is None:
+            self._outlines = anchors.site_outlines(self.docs_dir, self.slug)
+        return self._outlines
+
     def headings(self) -> dict[str, dict[str, str]]:
-        """page -> {anchor: heading}, read once per build from the Markdown sources."""
-        if self._headings is None:
-            self._headings = anchors.site_headings(self.docs_dir, self.slug)
-        return self._headings
+        """page -> {anchor: heading text}."""
+        if self._titles is None:
+            self._titles = {page: {h.anchor: h.title for h in found} for page, found in self.outlines().items()}
+        return self._titles
 
     def expand(self, html: str, href_for_page) -> str:
         """Replace shortcodes in rendered HTML; href_for_page(page.md) -> relative URL."""
@@ -58,7 +67,24 @@ class QuizSession:
             items = [self._item(i) for i in names if self.bank.known(i)]
             return render.render_set("", "", items, link) if items else match.group(0)
 
-        return shortcodes.SHORTCODE.sub(replace, html)
+        html = shortcodes.SHORTCODE.sub(replace, html)
+        if shortcodes.COVERAGE.search(html):
+            report = coverage.render_html(self.coverage(), href_for_page)
+            html = shortcodes.COVERAGE.sub(lambda _: report, html)
+        return html
+
+    def coverage(self) -> list:
+        """Exercises per lesson section and per type (usable ones only)."""
+        return coverage.compute(self.bank.exercises.values(), self.outlines(), self.page_order())
+
+    def page_order(self) -> list[str]:
+        """Pages in the order mkdocs.yml's navigation lists them."""
+        config = self.project_dir / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8") if config.exists() else ""
+        return NAV_ENTRY.findall(text)
+
+    def coverage_text(self) -> str:
+        return coverage.format_text(self.coverage())
 
     def _item(self, exercise_id: str):
         return self.bank.exercises.get(exercise_id, exercise_id)

@@ -2,6 +2,7 @@
 
     <!-- exercises: positioning -->     every exercise of exercises/positioning.yml
     <!-- exercise: positioning-01 -->   one exercise (several: separate ids with commas)
+    <!-- exercise-coverage -->          the bank's coverage table, for instructors
 
 Any other Markdown viewer shows nothing for them. The build finds them in
 the Markdown (for line numbers) and replaces them in the rendered HTML,
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from .problems import Problem
 
 SHORTCODE = re.compile(r"<!--\s*(exercises|exercise)\s*:\s*(.*?)\s*-->")
+# The instructors' coverage table: <!-- exercise-coverage -->
+COVERAGE = re.compile(r"<!--\s*exercise-coverage\s*-->")
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
