@@ -215,6 +215,13 @@
     const type = TYPES[q.dataset.quizType];
     const form = $(q, ".quiz__form");
     if (!type || !form) return; // e.g. a stand-in for a broken exercise
+    // The solution arrives as data and is put in place only here: it stays out
+    // of the search index, and the site's indexer has far less markup to parse.
+    const solution = $(q, ".quiz__solution");
+    if (solution && solution.dataset.content !== undefined) {
+      solution.innerHTML = solution.dataset.content;
+      delete solution.dataset.content;
+    }
     let key = {};
     try { key = JSON.parse($(q, ".quiz__key").textContent) || {}; } catch (e) { /* none */ }
     const st = {

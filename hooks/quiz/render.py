@@ -1,8 +1,9 @@
 """Exercises as accessible HTML, to the contract that quiz.js and quiz.css follow.
 
-Everything but the prompt sits inside elements marked data-search-exclude:
-the site's search indexes the prompt with its lesson, but searching an
-answer's wording must not reveal it (and labels like 检查答案 are noise).
+The site's search indexes the prompt with its lesson, but searching an
+answer's wording must not reveal it: the solution travels as an attribute
+(see _solution), and the remaining chrome (options, buttons, labels like
+检查答案) sits inside elements marked data-search-exclude.
 Material's search parser matches excluded elements by tag name, so an
 excluded element must never contain an element of its own tag.
 """
@@ -131,6 +132,11 @@ def _order(ex: Exercise, qid: str) -> str:
     return f'<ol class="quiz__order" data-search-exclude>{"".join(rows)}</ol>'
 
 
+def plain_prompt(ex: Exercise) -> str:
+    """The prompt as plain text, for a search index."""
+    return html.unescape(_strip_tags(markup.block(BLANK.sub("____", ex.prompt)))).strip()
+
+
 def _strip_tags(text: str) -> str:
     return re.sub(r"<[^>]+>", "", text)
 
@@ -183,20 +189,22 @@ def _solution_parts(ex: Exercise) -> str:
 
 
 def _solution(ex: Exercise, link: SectionLinker) -> str:
-    # Not a <script>: Material's instant navigation re-runs every script it swaps in.
+    """The answer key, feedback and explanation, as escaped HTML in an attribute.
+
+    quiz.js puts it in place when the page loads. As an attribute it is no text
+    to the search indexer (answers stay out of the index without relying on
+    its exclusion markers), and the indexer's HTML parser, which dominates the
+    build's added cost, sees one tag instead of dozens.
+    """
     key = esc(json.dumps(_key(ex), ensure_ascii=False))
     explanation = (
         f'<div class="quiz__explanation"><p class="quiz__label">解析</p>{markup.block(ex.explanation)}</div>'
         if ex.explanation else ""
     )
     href, title = link(ex.section)
-    return (
-        # A <section>, as nothing inside it is one: Material's search parser matches
-        # elements by tag name, and an inner tag like the container's own would
-        # end the exclusion early and leak answers into the index.
-        '<section class="quiz__solution" hidden data-search-exclude>'
+    inner = (
         f'<div class="quiz__key" hidden>{key}</div>'
         f"{_solution_parts(ex)}{explanation}"
         f'<p class="quiz__section">相关小节：<a href="{esc(href)}">{esc(title)}</a></p>'
-        "</section>"
     )
+    return f'<section class="quiz__solution" hidden data-content="{esc(inner)}"></section>'

@@ -29,6 +29,8 @@ class QuizSession:
         self.shown: set[str] = set()
         self._outlines = None
         self._titles = None
+        self.placed: list = []  # (set title, exercise) the last expand() put on its page
+        self._set_title = "练习"
 
     # -- pages ---------------------------------------------------------------
 
@@ -52,6 +54,7 @@ class QuizSession:
 
     def expand(self, html: str, href_for_page) -> str:
         """Replace shortcodes in rendered HTML; href_for_page(page.md) -> relative URL."""
+        self.placed = []
         if "<!--" not in html:
             return html
 
@@ -64,6 +67,7 @@ class QuizSession:
             kind, names = match.group(1), shortcodes.parse_names(match.group(2))
             if kind == "exercises":
                 return "".join(self._render_group(name, link) for name in names)
+            self._set_title = "练习"
             items = [self._item(i) for i in names if self.bank.known(i)]
             return render.render_set("", "", items, link) if items else match.group(0)
 
@@ -87,11 +91,26 @@ class QuizSession:
         return coverage.format_text(self.coverage())
 
     def _item(self, exercise_id: str):
-        return self.bank.exercises.get(exercise_id, exercise_id)
+        item = self.bank.exercises.get(exercise_id, exercise_id)
+        if not isinstance(item, str):
+            self.placed.append((self._set_title, item))
+        return item
+
+    def search_entries(self) -> list[tuple[str, str, str]]:
+        """(anchor, title, text) per exercise the last expand() placed: its prompt only.
+
+        Search finds an exercise by its prompt, with its lesson; answers,
+        feedback and explanations never reach the index.
+        """
+        return [
+            (f"quiz-{ex.id}", f"{set_title} · {ex.kind}", render.plain_prompt(ex))
+            for set_title, ex in self.placed
+        ]
 
     def _render_group(self, name: str, link) -> str:
         if name not in self.bank.groups:
             return ""
+        self._set_title = self.bank.titles.get(name) or "练习"
         items = [self._item(i) for i in self.bank.groups[name]]
         return render.render_set(name, self.bank.titles.get(name, ""), items, link, name in self.bank.scored)
 
