@@ -144,3 +144,14 @@ def test_serve_reports_problems_and_rebuilds_when_an_exercise_changes(project_co
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_anchors_read_from_markdown_match_the_built_pages(served_site):
+    # Exercises' section links are checked against anchors.py; it must agree with the toc.
+    from quiz import anchors
+
+    for page, headings in anchors.site_outlines(ROOT / "docs").items():
+        built = served_site.directory / (page[: -len("index.md")] if page.endswith("index.md") else page[:-3] + "/")
+        html = (built / "index.html").read_text(encoding="utf-8")
+        ids = set(re.findall(r'<h[1-6] id="([^"]+)"', html))
+        assert {h.anchor for h in headings if h.level > 1} <= ids, page

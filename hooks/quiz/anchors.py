@@ -14,11 +14,12 @@ from typing import Callable
 
 from pymdownx.slugs import slugify
 
+from .fences import prose_lines
+
 # Mirrors the toc slugify in mkdocs.yml: Chinese kept, punctuation dropped.
 default_slugify = slugify(case="lower")
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 ATTR_ID = re.compile(r"\s*\{[:\s]*[^}]*#([\w\-\u4e00-\u9fff]+)[^}]*\}\s*$")
 INLINE_MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
 
@@ -34,15 +35,7 @@ def outline(markdown: str, slug: Callable[[str, str], str] = default_slugify) ->
     """Headings in document order, ids numbered for duplicates as the toc does."""
     found: list[Heading] = []
     taken: set[str] = set()
-    fence = None
-    for line in markdown.splitlines():
-        opener = FENCE.match(line)
-        if opener:
-            marker = opener.group(1)[0]
-            fence = None if fence == marker else (fence or marker)
-            continue
-        if fence:
-            continue
+    for _, line in prose_lines(markdown):
         match = HEADING.match(line)
         if not match:
             continue

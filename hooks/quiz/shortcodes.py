@@ -15,12 +15,12 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from .fences import prose_lines
 from .problems import Problem
 
 SHORTCODE = re.compile(r"<!--\s*(exercises|exercise)\s*:\s*(.*?)\s*-->")
 # The instructors' coverage table: <!-- exercise-coverage -->
 COVERAGE = re.compile(r"<!--\s*exercise-coverage\s*-->")
-FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,7 @@ def parse_names(text: str) -> tuple:
 def find(markdown: str) -> list[Shortcode]:
     """Shortcodes outside fenced code blocks, with their positions."""
     found = []
-    fence = None
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        opener = FENCE.match(line)
-        if opener:
-            marker = opener.group(1)[0]
-            fence = None if fence == marker else (fence or marker)
-            continue
-        if fence:
-            continue
+    for number, line in prose_lines(markdown):
         for match in SHORTCODE.finditer(line):
             found.append(Shortcode(match.group(1), parse_names(match.group(2)), number, match.start() + 1))
     return found
