@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import fastjsonschema
-import jsonschema
 
 from .problems import Problem
 from .yamlsource import Document
@@ -42,7 +41,10 @@ def quick_check_for(schema_path: Path):
 
 
 @lru_cache(maxsize=4)
-def validator_for(schema_path: Path) -> jsonschema.protocols.Validator:
+def validator_for(schema_path: Path):
+    """jsonschema's validator, which explains errors; imported only when one is needed."""
+    import jsonschema
+
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)

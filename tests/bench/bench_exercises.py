@@ -138,12 +138,12 @@ class Text:
         return self.sentence().rstrip("。")
 
 
-def lesson_markdown(text: Text, number: int, stem: str, sections: list[str]) -> str:
+def lesson_markdown(text: Text, number: int, stem: str, sections: list[str], paragraphs=(2, 3)) -> str:
     rng = text.rng
     parts = [f"# 第 {number} 讲：{text.pick(TOPICS)}", "", text.paragraph(), ""]
     for name in sections:
         parts += [f"## {name}", ""]
-        for _ in range(rng.randint(2, 3)):
+        for _ in range(rng.randint(*paragraphs)):
             parts += [text.paragraph(), ""]
         roll = rng.random()
         if roll < 0.3:
@@ -208,7 +208,8 @@ def exercise(text: Text, kind: str, ex_id: str, section: str) -> dict:
     return ex
 
 
-def write_course(dest: Path, lessons: int, exercises: int, seed: int, rng_salt: str = "") -> dict:
+def write_course(dest: Path, lessons: int, exercises: int, seed: int, rng_salt: str = "",
+                 paragraphs=(2, 3)) -> dict:
     """docs/ (index + N lessons) and exercises/ (one file per lesson, M in all)."""
     rng = random.Random(f"{seed}:{lessons}:{exercises}:{rng_salt}")
     text = Text(rng)
@@ -221,6 +222,7 @@ def write_course(dest: Path, lessons: int, exercises: int, seed: int, rng_salt: 
     # M exercises over N files as evenly as possible; types cycle so every type appears.
     per_file = [exercises // lessons + (1 if i < exercises % lessons else 0) for i in range(lessons)]
     serial = 0
+    chars = 0
     import yaml  # the venv's PyYAML, only for writing the synthetic files
 
     (docs / "index.md").write_text(
@@ -228,7 +230,9 @@ def write_course(dest: Path, lessons: int, exercises: int, seed: int, rng_salt: 
     )
     for number, (stem, count) in enumerate(zip(stems, per_file), start=1):
         sections = SECTION_NAMES[: rng.randint(3, 5)]
-        (docs / f"{stem}.md").write_text(lesson_markdown(text, number, stem, sections), encoding="utf-8")
+        markdown = lesson_markdown(text, number, stem, sections, paragraphs)
+        chars += len(markdown)
+        (docs / f"{stem}.md").write_text(markdown, encoding="utf-8")
         items = []
         for k in range(count):
             kind = EXERCISE_TYPES[serial % len(EXERCISE_TYPES)]
@@ -242,7 +246,7 @@ def write_course(dest: Path, lessons: int, exercises: int, seed: int, rng_salt: 
                 allow_unicode=True, sort_keys=False, width=1000,
             )
             (bank / f"{stem}.yml").write_text("# yaml-language-server: $schema=schema.json\n" + body, encoding="utf-8")
-    return {"stems": stems, "per_file": per_file}
+    return {"stems": stems, "per_file": per_file, "lesson_chars": round(chars / max(lessons, 1))}
 
 
 # ---------------------------------------------------------------------------
@@ -317,10 +321,11 @@ def real_project(dest: Path) -> dict[str, Path]:
     return write_configs(dest, (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
-def synthetic_project(dest: Path, lessons: int, exercises: int, seed: int, prune: bool = True) -> tuple[dict, dict]:
+def synthetic_project(dest: Path, lessons: int, exercises: int, seed: int, prune: bool = True,
+                      paragraphs=(2, 3)) -> tuple[dict, dict]:
     for name in ("hooks", "search", "docs/stylesheets", "docs/javascripts"):
         copy_tree(name, dest)
-    info = write_course(dest, lessons, exercises, seed)
+    info = write_course(dest, lessons, exercises, seed, paragraphs=paragraphs)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = with_nav(text, synthetic_nav(info["stems"]))
     if prune:
@@ -569,7 +574,8 @@ def report(figures: dict) -> str:
         r = figures["build"].get(key)
         if not r:
             continue
-        size = f"{r['lessons']} pages" if key == "real" else f"N={r['lessons']}, M={r['exercises']}"
+        size = (f"{r['lessons']} pages" if key == "real"
+                else f"N={r['lessons']}, M={r['exercises']}, ~{r['lesson_chars']} chars/lesson")
         rows.append([
             title, size, f"{r['with']['wall_median']:.2f}", f"{r['without']['wall_median']:.2f}",
             f"{r['ratio']:.3f}x", f"{r['cpu_ratio']:.3f}x", str(r["reps"]),
@@ -640,6 +646,9 @@ def parse_args(argv=None):
     ap.add_argument("--real-reps", type=int, help="timed builds per side of the real course (default 5; quick 3)")
     ap.add_argument("--bank-reps", type=int, default=5, help="in-process repetitions of the load benchmark")
     ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--paragraphs", default="2,3",
+                    help="paragraphs per lesson section, MIN,MAX (default 2,3: lessons of about 1,300 characters; "
+                         "the real lessons are 4,000-8,000, about 10,10)")
     ap.add_argument("--no-prune", action="store_true", help="leave navigation.prune out of the synthetic configs")
     ap.add_argument("--no-strict", action="store_true",
                     help="build the synthetic course without --strict (by default both sides must be warning-free)")
@@ -654,6 +663,8 @@ def parse_args(argv=None):
     args.bank_exercises = args.bank_exercises or args.exercises
     args.reps = args.reps or (2 if quick else 3)
     args.real_reps = args.real_reps or (3 if quick else 5)
+    low, _, high = args.paragraphs.partition(",")
+    args.paragraphs = (int(low), int(high or low))
     return args
 
 
@@ -693,12 +704,13 @@ def main(argv=None) -> int:
         scaling: dict[int, dict] = {}
         project = tmp / f"synthetic-{args.lessons}"
         log(f"generating N={args.lessons}, M={args.exercises}")
-        configs, info = synthetic_project(project, args.lessons, args.exercises, args.seed, not args.no_prune)
+        configs, info = synthetic_project(project, args.lessons, args.exercises, args.seed, not args.no_prune,
+                                          args.paragraphs)
         problems = check_exercises_clean(project)
         if problems:
             raise SystemExit("synthetic course has exercise problems:\n" + "\n".join(problems[:10]))
         r = measure_pair(project, configs, args.reps, 0, strict, f"synthetic N={args.lessons}")
-        r.update(lessons=args.lessons, exercises=args.exercises)
+        r.update(lessons=args.lessons, exercises=args.exercises, lesson_chars=info["lesson_chars"])
         figures["build"]["synthetic"] = r
         figures["page"] = page_bytes(project, info["stems"][0], info["per_file"][0])
         if abs(args.exercises - per_lesson * args.lessons) < 1:
@@ -719,7 +731,7 @@ def main(argv=None) -> int:
             m = round(per_lesson * n)
             project = tmp / f"synthetic-{n}"
             log(f"generating N={n}, M={m}")
-            configs, _ = synthetic_project(project, n, m, args.seed, not args.no_prune)
+            configs, _ = synthetic_project(project, n, m, args.seed, not args.no_prune, args.paragraphs)
             r = measure_pair(project, configs, args.reps, 1 if n <= 100 else 0, strict, f"synthetic N={n}")
             r.update(lessons=n, exercises=m)
             scaling[n] = r
