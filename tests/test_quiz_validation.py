@@ -282,3 +282,12 @@ def test_all_problems_are_reported_at_once_in_file_order(tmp_path):
         text = p.format()
         assert text.startswith(f"exercises/demo.yml:{p.line}:{p.column}：[练习 {p.exercise_id}] 字段 {p.field}：")
         assert "修改方法：" in text
+
+
+def test_a_broken_exercise_shows_as_a_notice_while_previewing(tmp_path):
+    # mkdocs serve keeps going: the page shows where the broken exercise would be.
+    body = GOOD_SINGLE.replace("answer: B", "answer: E")
+    session = QuizSession(make_project(tmp_path, demo(body)))
+    html = session.expand("<p>前文</p>\n<!-- exercises: demo -->", lambda page: "../lesson/")
+    assert 'class="quiz quiz--broken"' in html and "demo-single 有错误" in html
+    assert 'data-quiz-id="demo-single"' not in html

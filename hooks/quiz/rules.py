@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import BLANK, LETTERS, TYPE_NAMES, Exercise, normalize_answer
+from .model import BLANK, LETTERS, Exercise, normalize_answer
 from .problems import Problem
 
 # Fields each type uses beyond the common ones; any other type-specific field is a mistake.
@@ -153,5 +153,3 @@ def check_unshown(exercises, shown: set[str]) -> list[Problem]:
         if ex.id not in shown
     ]
 
-
-__all__ = ["check_exercise", "check_unique_ids", "check_sections", "check_unshown", "TYPE_NAMES"]

@@ -67,7 +67,7 @@ def exercise_id_at(document: Document, path: tuple) -> str:
     return ""
 
 
-def describe(error, schema_path: Path) -> tuple[str, str, tuple]:
+def describe(error) -> tuple[str, str, tuple]:
     """(what is wrong, how to fix it, path it concerns) for one jsonschema error."""
     kind, path, value = error.validator, tuple(error.absolute_path), error.instance
     if kind == "required":
@@ -131,7 +131,7 @@ def validate(document: Document, path: str, schema_path: Path) -> list[Problem]:
         pass  # jsonschema says what is wrong, and where
     problems = []
     for error in _leaf_errors(validator_for(schema_path).iter_errors(document.data)):
-        message, fix, where = describe(error, schema_path)
+        message, fix, where = describe(error)
         line, column = document.mark(where)
         problems.append(
             Problem(path, line, column, exercise_id_at(document, where), field_name(where), message, fix)
