@@ -39,7 +39,7 @@ def test_answers_feedback_and_explanations_travel_as_data_not_text():
     for secret in ("甲的说明", "乙的说明", "解析文字", "&quot;answer&quot;: &quot;B&quot;"):
         assert secret in solution
         assert secret not in html.replace(match.group(0), "")
-    assert '<details class="quiz__hint" data-search-exclude>' in html
+    assert '<details class="quiz__hint">' in html
     assert "<strong>加粗</strong>" in html
     assert '相关小节：<a href="../lesson/#小节">小节标题</a>' in solution
 

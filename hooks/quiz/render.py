@@ -1,11 +1,9 @@
 """Exercises as accessible HTML, to the contract that quiz.js and quiz.css follow.
 
-The site's search indexes the prompt with its lesson, but searching an
-answer's wording must not reveal it: the solution travels as an attribute
-(see _solution), and the remaining chrome (options, buttons, labels like
-检查答案) sits inside elements marked data-search-exclude.
-Material's search parser matches excluded elements by tag name, so an
-excluded element must never contain an element of its own tag.
+Nothing here is written for a search indexer: the engine bridge places
+exercises after the site's search has indexed the page and indexes each
+prompt itself (see QuizSession.search_entries), so answers, feedback and
+explanations never reach the index.
 """
 
 from __future__ import annotations
@@ -39,7 +37,7 @@ def render_set(name: str, title: str, exercises: list, link: SectionLinker, scor
     return (
         f'<section class="quiz-set" data-quiz-set="{esc(name)}"{score_attr} aria-label="{esc(title or "练习")}">'
         f"{heading}"
-        '<div class="quiz-set__summary" data-search-exclude>'
+        '<div class="quiz-set__summary">'
         '<p class="quiz-set__progress" role="status" aria-live="polite"></p>'
         '<button type="button" class="md-button quiz-set__reset">清除本组作答记录</button>'
         "</div>"
@@ -59,21 +57,21 @@ def render_exercise(ex: Exercise, number: int, link: SectionLinker) -> str:
     qid = f"quiz-{ex.id}"
     difficulty = f' <span class="quiz__difficulty">{esc(ex.difficulty)}</span>' if ex.difficulty else ""
     hint = (
-        f'<details class="quiz__hint" data-search-exclude><summary>提示</summary>{markup.block(ex.hint)}</details>'
+        f'<details class="quiz__hint"><summary>提示</summary>{markup.block(ex.hint)}</details>'
         if ex.hint else ""
     )
     prompt = _prompt_with_blanks(ex) if ex.type == "fill" else markup.block(ex.prompt)
     return (
         f'<div class="quiz" id="{esc(qid)}" data-quiz-id="{esc(ex.id)}" '
         f'data-quiz-type="{ex.type}" data-quiz-version="{ex.version}">'
-        f'<p class="quiz__head" data-search-exclude><span class="quiz__number">第 {number} 题</span> '
+        f'<p class="quiz__head"><span class="quiz__number">第 {number} 题</span> '
         f'<span class="quiz__kind">{ex.kind}</span>{difficulty}</p>'
         '<form class="quiz__form" novalidate>'
         f'<fieldset class="quiz__body" aria-labelledby="{esc(qid)}-prompt">'
         f'<div class="quiz__prompt" id="{esc(qid)}-prompt">{prompt}</div>'
         f"{CONTROLS[ex.type](ex, qid)}"
         "</fieldset>"
-        '<div class="quiz__actions" data-search-exclude>'
+        '<div class="quiz__actions">'
         f'<button type="submit" class="md-button md-button--primary quiz__check">{CHECK_LABEL.get(ex.type, "检查答案")}</button>'
         '<button type="button" class="md-button quiz__retry" hidden>重新作答</button>'
         "</div>"
@@ -91,7 +89,7 @@ def _options(ex: Exercise, qid: str, kind: str) -> str:
         if ex.type == "true_false"
         else [(LETTERS[i], markup.inline(o.text)) for i, o in enumerate(ex.options)]
     )
-    return '<div class="quiz__options" data-search-exclude>' + "".join(
+    return '<div class="quiz__options">' + "".join(
         f'<label class="quiz__option"><input type="{kind}" name="{esc(qid)}" value="{value}"> '
         f'<span class="quiz__letter">{value}</span> <span class="quiz__text">{text}</span></label>'
         for value, text in labels
@@ -129,7 +127,7 @@ def _order(ex: Exercise, qid: str) -> str:
             f'<button type="button" class="quiz__move" data-move="down" aria-label="下移：{plain}">↓</button>'
             "</span></li>"
         )
-    return f'<ol class="quiz__order" data-search-exclude>{"".join(rows)}</ol>'
+    return f'<ol class="quiz__order">{"".join(rows)}</ol>'
 
 
 def plain_prompt(ex: Exercise) -> str:
@@ -191,10 +189,9 @@ def _solution_parts(ex: Exercise) -> str:
 def _solution(ex: Exercise, link: SectionLinker) -> str:
     """The answer key, feedback and explanation, as escaped HTML in an attribute.
 
-    quiz.js puts it in place when the page loads. As an attribute it is no text
-    to the search indexer (answers stay out of the index without relying on
-    its exclusion markers), and the indexer's HTML parser, which dominates the
-    build's added cost, sees one tag instead of dozens.
+    quiz.js puts it in place when the page loads. As data rather than markup
+    it is no text to any indexer or reader of the page source at a glance,
+    and it keeps the page's parsed markup small.
     """
     key = esc(json.dumps(_key(ex), ensure_ascii=False))
     explanation = (

@@ -30,7 +30,6 @@ class QuizSession:
         self._outlines = None
         self._titles = None
         self.placed: list = []  # (set title, exercise) the last expand() put on its page
-        self._set_title = "练习"
 
     # -- pages ---------------------------------------------------------------
 
@@ -67,8 +66,7 @@ class QuizSession:
             kind, names = match.group(1), shortcodes.parse_names(match.group(2))
             if kind == "exercises":
                 return "".join(self._render_group(name, link) for name in names)
-            self._set_title = "练习"
-            items = [self._item(i) for i in names if self.bank.known(i)]
+            items = [self._item(i, "练习") for i in names if self.bank.known(i)]
             return render.render_set("", "", items, link) if items else match.group(0)
 
         html = shortcodes.SHORTCODE.sub(replace, html)
@@ -90,10 +88,11 @@ class QuizSession:
     def coverage_text(self) -> str:
         return coverage.format_text(self.coverage())
 
-    def _item(self, exercise_id: str):
+    def _item(self, exercise_id: str, set_title: str):
+        """The exercise to render (or its id, if it has problems), noted as placed."""
         item = self.bank.exercises.get(exercise_id, exercise_id)
         if not isinstance(item, str):
-            self.placed.append((self._set_title, item))
+            self.placed.append((set_title, item))
         return item
 
     def search_entries(self) -> list[tuple[str, str, str]]:
@@ -110,9 +109,9 @@ class QuizSession:
     def _render_group(self, name: str, link) -> str:
         if name not in self.bank.groups:
             return ""
-        self._set_title = self.bank.titles.get(name) or "练习"
-        items = [self._item(i) for i in self.bank.groups[name]]
-        return render.render_set(name, self.bank.titles.get(name, ""), items, link, name in self.bank.scored)
+        title = self.bank.titles.get(name, "")
+        items = [self._item(i, title or "练习") for i in self.bank.groups[name]]
+        return render.render_set(name, title, items, link, name in self.bank.scored)
 
     # -- the end ---------------------------------------------------------------
 
