@@ -12,8 +12,9 @@ build failures.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
+
+from quiz import segment
 
 # Where the instructors' dictionary lives, relative to mkdocs.yml.
 DICTIONARY_PATH = Path("search") / "course-terms.txt"
@@ -52,23 +53,18 @@ def text_line_of_offset(data: bytes, offset: int) -> int:
 def require_jieba():
     """Import jieba, or say plainly why Chinese search would be degraded."""
     try:
-        import jieba
+        return segment.require_jieba()
     except ImportError:
         raise SearchSetupError(
             "未安装中文分词库 jieba：搜索索引将不切分中文，学员搜索术语会大量漏检。"
             "请用 README 中的构建命令（它会安装固定版本的依赖）重新构建。"
         ) from None
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
 
 
 def install_terms(terms: list[str]) -> None:
     """Teach jieba every term so that it is never split."""
-    jieba = require_jieba()
-    for term in terms:
-        jieba.add_word(term)
-        # Raise the term's frequency until jieba keeps it whole on its own.
-        jieba.suggest_freq(term, tune=True)
+    require_jieba()
+    segment.install_terms(terms)
 
 
 def load_dictionary(project_dir: Path) -> list[str]:

@@ -7,7 +7,7 @@ import json
 import re
 import string
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .yamlsource import Document
 
@@ -69,6 +69,13 @@ class Exercise:
         if self.document is None:
             return (1, 1)
         return self.document.mark(("exercises", self.index) + fields)
+
+    def pinned(self, *fields) -> Exercise:
+        """A copy that keeps the positions of `fields` only, not its whole file's."""
+        base = ("exercises", self.index)
+        marks = {base + tuple(f): self.mark(*f) for f in fields}
+        marks[base] = self.mark()
+        return replace(self, document=Document(None, marks))
 
 
 def fingerprint(raw: dict) -> str:

@@ -20,28 +20,26 @@ from .model import BLANK, LETTERS, Exercise
 SectionLinker = Callable[[str], tuple[str, str]]
 
 CHECK_LABEL = {"open": "查看参考答案"}
+# What a set of exercises is called when its file gives no title.
+DEFAULT_SET_TITLE = "练习"
 
 
 def esc(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
-def render_set(name: str, title: str, exercises: list, link: SectionLinker, score: bool = False) -> str:
-    """A lesson's practice block: a progress summary, a reset, then each exercise."""
-    body = "".join(
-        render_exercise(ex, number, link) if isinstance(ex, Exercise) else render_broken(ex, number)
-        for number, ex in enumerate(exercises, start=1)
-    )
+def render_set(name: str, title: str, bodies: list[str], score: bool = False) -> str:
+    """A lesson's practice block: a progress summary, a reset, then each exercise's markup."""
     heading = f'<p class="quiz-set__title">{esc(title)}</p>' if title else ""
     score_attr = " data-quiz-score" if score else ""
     return (
-        f'<section class="quiz-set" data-quiz-set="{esc(name)}"{score_attr} aria-label="{esc(title or "练习")}">'
+        f'<section class="quiz-set" data-quiz-set="{esc(name)}"{score_attr} aria-label="{esc(title or DEFAULT_SET_TITLE)}">'
         f"{heading}"
         '<div class="quiz-set__summary">'
         '<p class="quiz-set__progress" role="status" aria-live="polite"></p>'
         '<button type="button" class="md-button quiz-set__reset">清除本组作答记录</button>'
         "</div>"
-        f"{body}</section>"
+        f"{''.join(bodies)}</section>"
     )
 
 
@@ -53,7 +51,30 @@ def render_broken(exercise_id: str, number: int) -> str:
     )
 
 
+# Stand-ins for what depends on where an exercise is placed: its number in
+# the set and the link to its section, relative to the page that shows it.
+# YAML text can hold no control character, so no exercise can forge them.
+NUMBER_SLOT = "\x1fnumber\x1f"
+HREF_SLOT = "\x1fhref\x1f"
+TITLE_SLOT = "\x1ftitle\x1f"
+
+
 def render_exercise(ex: Exercise, number: int, link: SectionLinker) -> str:
+    """One exercise, placed: render_item and place in one step."""
+    return place(render_item(ex), number, *link(ex.section))
+
+
+def place(item: str, number: int, href: str, title: str) -> str:
+    """Fill in an exercise's placement; the link lies in the solution's attribute, escaped twice."""
+    return (
+        item.replace(NUMBER_SLOT, str(number), 1)
+        .replace(HREF_SLOT, esc(esc(href)), 1)
+        .replace(TITLE_SLOT, esc(esc(title)), 1)
+    )
+
+
+def render_item(ex: Exercise) -> str:
+    """One exercise's markup, independent of the page that will show it."""
     qid = f"quiz-{ex.id}"
     difficulty = f' <span class="quiz__difficulty">{esc(ex.difficulty)}</span>' if ex.difficulty else ""
     hint = (
@@ -64,7 +85,7 @@ def render_exercise(ex: Exercise, number: int, link: SectionLinker) -> str:
     return (
         f'<div class="quiz" id="{esc(qid)}" data-quiz-id="{esc(ex.id)}" '
         f'data-quiz-type="{ex.type}" data-quiz-version="{ex.version}">'
-        f'<p class="quiz__head"><span class="quiz__number">第 {number} 题</span> '
+        f'<p class="quiz__head"><span class="quiz__number">第 {NUMBER_SLOT} 题</span> '
         f'<span class="quiz__kind">{ex.kind}</span>{difficulty}</p>'
         '<form class="quiz__form" novalidate>'
         f'<fieldset class="quiz__body" aria-labelledby="{esc(qid)}-prompt">'
@@ -78,7 +99,7 @@ def render_exercise(ex: Exercise, number: int, link: SectionLinker) -> str:
         f"{hint}"
         "</form>"
         '<div class="quiz__result" role="status" aria-live="polite"></div>'
-        f"{_solution(ex, link)}"
+        f"{_solution(ex)}"
         "</div>"
     )
 
@@ -128,6 +149,11 @@ def _order(ex: Exercise, qid: str) -> str:
             "</span></li>"
         )
     return f'<ol class="quiz__order">{"".join(rows)}</ol>'
+
+
+def search_label(set_title: str, ex: Exercise) -> str:
+    """The title of an exercise's search result."""
+    return f"{set_title} · {ex.kind}"
 
 
 def plain_prompt(ex: Exercise) -> str:
@@ -186,7 +212,7 @@ def _solution_parts(ex: Exercise) -> str:
     )
 
 
-def _solution(ex: Exercise, link: SectionLinker) -> str:
+def _solution(ex: Exercise) -> str:
     """The answer key, feedback and explanation, as escaped HTML in an attribute.
 
     quiz.js puts it in place when the page loads. As data rather than markup
@@ -198,10 +224,9 @@ def _solution(ex: Exercise, link: SectionLinker) -> str:
         f'<div class="quiz__explanation"><p class="quiz__label">解析</p>{markup.block(ex.explanation)}</div>'
         if ex.explanation else ""
     )
-    href, title = link(ex.section)
     inner = (
         f'<div class="quiz__key" hidden>{key}</div>'
         f"{_solution_parts(ex)}{explanation}"
-        f'<p class="quiz__section">相关小节：<a href="{esc(href)}">{esc(title)}</a></p>'
+        f'<p class="quiz__section">相关小节：<a href="{HREF_SLOT}">{TITLE_SLOT}</a></p>'
     )
     return f'<section class="quiz__solution" hidden data-content="{esc(inner)}"></section>'

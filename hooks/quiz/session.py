@@ -3,6 +3,10 @@
 The engine's bridge calls, in order: `scan_page` for each page's Markdown,
 `expand` for each page's HTML, then `finish` once every page is known. The
 standalone check does the same without rendering anything.
+
+The exercises themselves come from a Preparation: loaded, checked and
+rendered in a second process while the engine renders the pages, or here
+when the session first needs them. Nothing before `expand` waits for them.
 """
 
 from __future__ import annotations
@@ -10,34 +14,43 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import anchors, coverage, render, rules, shortcodes
-from .bank import load_bank
+from . import anchors, coverage, render, rules, segment, shortcodes
+from .background import Preparation
+from .bank import Bank
+from .prepare import Job, Prepared
 from .problems import Problem
 
 NAV_ENTRY = re.compile(r"^\s*-\s*[^:#\n]+:\s*([^\s#]+\.md)\s*$", re.M)
-EXERCISES_DIR = "exercises"
 DOCS_DIR = "docs"
 
 
 class QuizSession:
-    def __init__(self, project_dir: Path, docs_dir: Path | None = None, slug=anchors.default_slugify):
+    def __init__(self, project_dir: Path, docs_dir: Path | None = None, slug=anchors.default_slugify,
+                 preparation: Preparation | None = None):
         self.project_dir = project_dir
         self.docs_dir = docs_dir or project_dir / DOCS_DIR
-        self.bank = load_bank(project_dir / EXERCISES_DIR, project_dir)
         self.slug = slug
-        self.problems: list[Problem] = list(self.bank.problems)
-        self.shown: set[str] = set()
+        self.preparation = preparation or Preparation(Job(project_dir, render=False), background=False)
+        self.codes: dict[str, list] = {}  # page (relative to docs/) -> its shortcodes
         self._outlines = None
         self._titles = None
         self.placed: list = []  # (set title, exercise) the last expand() put on its page
+        self._segmented: dict[str, str] = {}  # set titles and kinds repeat on every exercise
+
+    @property
+    def prepared(self) -> Prepared:
+        return self.preparation.result()
+
+    @property
+    def bank(self) -> Bank:
+        return self.prepared.bank
 
     # -- pages ---------------------------------------------------------------
 
-    def scan_page(self, page: str, markdown: str) -> None:
-        """Note the shortcodes of one page (path relative to docs/)."""
-        codes = shortcodes.find(markdown)
-        self.problems += shortcodes.check(codes, self.bank, f"{DOCS_DIR}/{page}")
-        self.shown |= shortcodes.shown_ids(codes, self.bank)
+    def scan_page(self, page: str, markdown: str) -> bool:
+        """Note the shortcodes of one page (path relative to docs/); whether it has any."""
+        self.codes[page] = shortcodes.find(markdown)
+        return bool(self.codes[page]) or bool(shortcodes.COVERAGE.search(markdown))
 
     def outlines(self) -> dict[str, list]:
         """page -> its headings, read once per build from the Markdown sources."""
@@ -57,23 +70,73 @@ class QuizSession:
         if "<!--" not in html:
             return html
 
+        links: dict[str, tuple[str, str]] = {}  # a lesson's exercises share a few sections
+
         def link(section: str) -> tuple[str, str]:
-            page, anchor = section.split("#", 1)
-            title = self.headings().get(page, {}).get(anchor, anchor)
-            return f"{href_for_page(page)}#{anchor}", title
+            if section not in links:
+                page, anchor = section.split("#", 1)
+                title = self.headings().get(page, {}).get(anchor, anchor)
+                links[section] = (f"{href_for_page(page)}#{anchor}", title)
+            return links[section]
 
         def replace(match) -> str:
             kind, names = match.group(1), shortcodes.parse_names(match.group(2))
             if kind == "exercises":
                 return "".join(self._render_group(name, link) for name in names)
-            items = [self._item(i, "练习") for i in names if self.bank.known(i)]
-            return render.render_set("", "", items, link) if items else match.group(0)
+            ids = [i for i in names if self.bank.known(i)]
+            return render.render_set("", "", self._bodies(ids, render.DEFAULT_SET_TITLE, link)) if ids else match.group(0)
 
         html = shortcodes.SHORTCODE.sub(replace, html)
         if shortcodes.COVERAGE.search(html):
             report = coverage.render_html(self.coverage(), href_for_page)
             html = shortcodes.COVERAGE.sub(lambda _: report, html)
         return html
+
+    def _render_group(self, name: str, link) -> str:
+        if name not in self.bank.groups:
+            return ""
+        title = self.bank.titles.get(name, "")
+        bodies = self._bodies(self.bank.groups[name], title or render.DEFAULT_SET_TITLE, link)
+        return render.render_set(name, title, bodies, name in self.bank.scored)
+
+    def _bodies(self, ids: list[str], set_title: str, link) -> list[str]:
+        """Each exercise's markup placed in its set; those with problems stand in as notices."""
+        bodies = []
+        for number, exercise_id in enumerate(ids, start=1):
+            exercise = self.bank.exercises.get(exercise_id)
+            if exercise is None:
+                bodies.append(render.render_broken(exercise_id, number))
+                continue
+            self.placed.append((set_title, exercise))
+            item = self.prepared.items.get(exercise_id) or render.render_item(exercise)
+            bodies.append(render.place(item, number, *link(exercise.section)))
+        return bodies
+
+    def search_entries(self) -> list[tuple[str, str, str]]:
+        """(anchor, title, text) per exercise the last expand() placed: its prompt only.
+
+        Search finds an exercise by its prompt, with its lesson; answers,
+        feedback and explanations never reach the index. Segmented for
+        Chinese search when the preparation's job asked for it.
+        """
+        index_text = self._segment if self.preparation.job.segment else str
+        prompts, labels = self.prepared.prompts, self.prepared.labels
+
+        def label(set_title: str, ex) -> str:
+            ready = labels.get(ex.id)
+            return ready[1] if ready and ready[0] == set_title else index_text(render.search_label(set_title, ex))
+
+        return [
+            (f"quiz-{ex.id}", label(set_title, ex), prompts.get(ex.id) or index_text(render.plain_prompt(ex)))
+            for set_title, ex in self.placed
+        ]
+
+    def _segment(self, text: str) -> str:
+        if text not in self._segmented:
+            self._segmented[text] = segment.segment(text)
+        return self._segmented[text]
+
+    # -- the bank as a whole ---------------------------------------------------
 
     def coverage(self) -> list:
         """Exercises per lesson section and per type (usable ones only)."""
@@ -88,38 +151,19 @@ class QuizSession:
     def coverage_text(self) -> str:
         return coverage.format_text(self.coverage())
 
-    def _item(self, exercise_id: str, set_title: str):
-        """The exercise to render (or its id, if it has problems), noted as placed."""
-        item = self.bank.exercises.get(exercise_id, exercise_id)
-        if not isinstance(item, str):
-            self.placed.append((set_title, item))
-        return item
-
-    def search_entries(self) -> list[tuple[str, str, str]]:
-        """(anchor, title, text) per exercise the last expand() placed: its prompt only.
-
-        Search finds an exercise by its prompt, with its lesson; answers,
-        feedback and explanations never reach the index.
-        """
-        return [
-            (f"quiz-{ex.id}", f"{set_title} · {ex.kind}", render.plain_prompt(ex))
-            for set_title, ex in self.placed
-        ]
-
-    def _render_group(self, name: str, link) -> str:
-        if name not in self.bank.groups:
-            return ""
-        title = self.bank.titles.get(name, "")
-        items = [self._item(i, title or "练习") for i in self.bank.groups[name]]
-        return render.render_set(name, title, items, link, name in self.bank.scored)
-
     # -- the end ---------------------------------------------------------------
 
     def finish(self) -> list[Problem]:
         """Checks that need every page, then all problems in file and line order."""
-        headings = self.headings()
-        anchors_by_page = {page: set(found) for page, found in headings.items()}
-        exercises = list(self.bank.exercises.values())
-        self.problems += rules.check_sections(exercises, anchors_by_page)
-        self.problems += rules.check_unshown(exercises, self.shown)
-        return sorted(set(self.problems))
+        bank = self.bank
+        problems = list(bank.problems)
+        shown: set[str] = set()
+        for page, codes in self.codes.items():
+            problems += shortcodes.check(codes, bank, f"{DOCS_DIR}/{page}")
+            shown |= shortcodes.shown_ids(codes, bank)
+        anchors_by_page = {page: set(found) for page, found in self.headings().items()}
+        exercises = list(bank.exercises.values())
+        problems += rules.check_sections(exercises, anchors_by_page)
+        problems += rules.check_unshown(exercises, shown)
+        return sorted(set(problems))
+

@@ -1,0 +1,88 @@
+"""Preparing the exercises in a second process while the site engine renders pages.
+
+A site build is single-threaded; the exercises need none of its pages until
+they are placed, so a second core can load, check and render them meanwhile.
+Whatever goes wrong with the second process (it cannot start, it dies, its
+answer cannot be read), the work is done again in this process: the build's
+result never depends on it. COURSE_QUIZ_WORKER=0 turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import weakref
+from pathlib import Path
+
+from .prepare import Job, Prepared, prepare
+
+SWITCH = "COURSE_QUIZ_WORKER"
+# The folder that holds the quiz package, for the second process's imports.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Preparation:
+    """A Prepared that is being made; result() waits for it."""
+
+    def __init__(self, job: Job, background: bool | None = None):
+        self.job = job
+        self.fallback_reason = ""  # why the work was redone here, if it was
+        self._result: Prepared | None = None
+        self._process = None
+        if background is None:
+            background = os.environ.get(SWITCH, "1") != "0"
+        if background:
+            self._start()
+
+    def _start(self) -> None:
+        self._output = tempfile.TemporaryFile()
+        self._errors = tempfile.TemporaryFile()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])))
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "quiz.prepare"],
+                stdin=subprocess.PIPE, stdout=self._output, stderr=self._errors, env=env,
+            )
+            self._process.stdin.write(pickle.dumps(self.job))
+            self._process.stdin.close()
+        except OSError as error:
+            self.fallback_reason = f"cannot start: {error}"
+            self._stop()
+            return
+        # A build that stops early must not leave the second process behind.
+        weakref.finalize(self, _kill, self._process)
+
+    def result(self) -> Prepared:
+        if self._result is None:
+            self._result = self._collect() if self._process else None
+            if self._result is None:
+                self._result = prepare(self.job)
+        return self._result
+
+    def _collect(self) -> Prepared | None:
+        code = self._process.wait()
+        try:
+            if code == 0:
+                self._output.seek(0)
+                return pickle.load(self._output)
+            self._errors.seek(0)
+            self.fallback_reason = f"exit {code}: {self._errors.read()[-2000:].decode('utf-8', 'replace')}"
+        except Exception as error:  # any unreadable answer: redo the work here
+            self.fallback_reason = f"unreadable result: {error!r}"
+        finally:
+            self._stop()
+        return None
+
+    def _stop(self) -> None:
+        self._process = None
+        for handle in (self._output, self._errors):
+            handle.close()
+
+
+def _kill(process) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()

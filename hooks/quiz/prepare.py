@@ -1,0 +1,77 @@
+"""The part of a build that needs no page: load, check and render every exercise.
+
+It can run in the build's own process or, through quiz.background, in a
+second one while the site engine renders the pages. Run as a module it reads
+a pickled Job on standard input and writes the pickled Prepared on standard
+output.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import render, segment
+from .bank import Bank, load_bank
+
+EXERCISES_DIR = "exercises"
+# The positions a check made after loading may still point at.
+PINNED_FIELDS = (("id",), ("section",))
+
+
+@dataclass(frozen=True)
+class Job:
+    project_dir: Path
+    render: bool = True  # render each exercise's markup ahead of placing it
+    segment: bool = False  # segment prompts for the search index (jieba)
+    terms: tuple[str, ...] = ()  # words the segmenter must keep whole
+
+
+@dataclass
+class Prepared:
+    bank: Bank
+    items: dict[str, str] = field(default_factory=dict)  # id -> render.render_item markup
+    prompts: dict[str, str] = field(default_factory=dict)  # id -> prompt text to index
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (set title, its index text)
+
+
+def prepare(job: Job) -> Prepared:
+    bank = load_bank(job.project_dir / EXERCISES_DIR, job.project_dir)
+    # Keep what later checks point at and let the files' position maps go.
+    bank.exercises = {i: ex.pinned(*PINNED_FIELDS) for i, ex in bank.exercises.items()}
+    prepared = Prepared(bank)
+    if job.render:
+        prepared.items = {i: render.render_item(ex) for i, ex in bank.exercises.items()}
+        index_text = _segmenter(job)
+        prepared.prompts = {i: index_text(render.plain_prompt(ex)) for i, ex in bank.exercises.items()}
+        for group, ids in bank.groups.items():
+            set_title = bank.titles.get(group) or render.DEFAULT_SET_TITLE
+            for i in ids:
+                if i in bank.exercises:
+                    prepared.labels[i] = (set_title, index_text(render.search_label(set_title, bank.exercises[i])))
+    return prepared
+
+
+def _segmenter(job: Job):
+    if not job.segment:
+        return str
+    try:
+        segment.install_terms(job.terms)
+    except ImportError:
+        return str  # the site's search then indexes Chinese unsegmented too
+    return segment.segment
+
+
+def main() -> int:
+    job = pickle.load(sys.stdin.buffer)
+    pickle.dump(prepare(job), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    return 0
+
+
+if __name__ == "__main__":
+    # Through the package, so that the pickled classes name quiz.prepare, not __main__.
+    from quiz.prepare import main as package_main
+
+    sys.exit(package_main())
