@@ -1,9 +1,10 @@
 """MkDocs hooks for the exercises: an index of events.
 
 The engine lives in the quiz package beside this file and imports nothing
-from MkDocs; this file is the whole bridge. The exercises are prepared in a
-second process from the start of the build and placed once every page has
-been written, so the pages render meanwhile. Problems are logged as
+from MkDocs; this file is the whole bridge. A large bank is prepared in a
+second process from the start of the build, so the pages render meanwhile:
+a page is given its exercises as it is written if they are ready by then,
+or else rewritten with them once every page is done. Problems are logged as
 warnings, all at once and in file order: `mkdocs serve` shows them and keeps
 going, `mkdocs build --strict` fails on them.
 """
@@ -24,11 +25,15 @@ from quiz.session import QuizSession
 log = logging.getLogger("mkdocs.hooks.exercises")
 
 # The exercise work of the build in progress, renewed on every (re)build;
-# the site's files, to link each exercise to the section it trains; and the
-# written pages that have shortcodes to expand, as (url, output path).
+# the site's files, to link each exercise to the section it trains; the
+# pages that have shortcodes; and those written before their exercises were
+# ready, as (url, output path, html); and the search entries of each page's
+# exercises, by page url, placed in the index at the end of the build.
 quiz = None
 site_files = None
-pages_to_expand = []
+pages_with_shortcodes = set()
+pages_to_rewrite = []
+prompt_entries = {}
 
 
 def on_config(config):
@@ -38,7 +43,9 @@ def on_config(config):
     options = {"slug": slug} if slug else {}
     job = Job(project_dir, segment=_segments_chinese(), terms=_search_terms(project_dir))
     quiz = QuizSession(project_dir, Path(config.docs_dir), preparation=Preparation(job), **options)
-    pages_to_expand.clear()
+    pages_with_shortcodes.clear()
+    pages_to_rewrite.clear()
+    prompt_entries.clear()
     return config
 
 
@@ -51,17 +58,27 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     # The source with its front matter, so that line numbers match the file.
     if quiz.scan_page(page.file.src_uri, page.file.content_string):
-        pages_to_expand.append((page.url, page.file.abs_dest_path))
+        pages_with_shortcodes.add(page.file.src_uri)
     return markdown
+
+
+def on_post_page(output, page, config):
+    # The search plugin has indexed the page with its shortcodes still in
+    # place, so its HTML parser never walks the exercises' markup; their
+    # prompts are indexed by _expand instead, and nothing else of them.
+    if page.file.src_uri not in pages_with_shortcodes:
+        return output
+    if not quiz.preparation.ready():
+        pages_to_rewrite.append((page.url, page.file.abs_dest_path, output))
+        return output
+    return _expand(output, page.url, config)
 
 
 @event_priority(50)  # before the search plugin writes its index
 def on_post_build(config):
-    # The search plugin indexed each page with its shortcodes still in place,
-    # so its HTML parser never walked the exercises' markup; their prompts
-    # are indexed here instead, and nothing else of them.
-    for url, output in pages_to_expand:
-        _expand_written_page(url, Path(output), config)
+    for url, path, output in pages_to_rewrite:
+        Path(path).write_text(_expand(output, url, config), encoding="utf-8")
+    _index_prompts(config)
     problems = quiz.finish()
     for line in quiz.coverage_text().splitlines():
         log.info(line)
@@ -73,25 +90,39 @@ def on_post_build(config):
         log.warning(summary(problems))
 
 
-def _expand_written_page(url, output, config):
+def _expand(output, url, config):
     def href_for_page(target):
         file = site_files.get_file_from_path(target)
         return get_relative_url(file.url, url) if file else target
 
-    html = output.read_text(encoding="utf-8")
-    expanded = quiz.expand(html, href_for_page)
-    if expanded != html:
-        output.write_text(expanded, encoding="utf-8")
-    index = _search_index(config)
-    if index is not None:
-        for anchor, title, text in quiz.search_entries():
-            index.entries.append({"location": f"{url}#{anchor}", "title": title, "text": text})
+    expanded = quiz.expand(output, href_for_page)
+    prompt_entries[url] = [
+        {"location": f"{url}#{anchor}", "title": title, "text": text}
+        for anchor, title, text in quiz.search_entries()
+    ]
+    return expanded
 
 
-def _search_index(config):
+def _index_prompts(config):
+    """Each page's exercise prompts right after the page's own entries.
+
+    Always in that place, however the pages and the second process happened
+    to interleave, so that the same sources give the same index.
+    """
     search = config.plugins.get("material/search") or config.plugins.get("search")
     index = getattr(search, "search_index", None)
-    return index if hasattr(index, "entries") else None
+    if not hasattr(index, "entries"):
+        return
+    merged, waiting = [], dict(prompt_entries)
+    for position, entry in enumerate(index.entries):
+        merged.append(entry)
+        page = entry["location"].split("#", 1)[0]
+        following = index.entries[position + 1]["location"].split("#", 1)[0] if position + 1 < len(index.entries) else None
+        if following != page:
+            merged += waiting.pop(page, [])
+    for entries in waiting.values():
+        merged += entries
+    index.entries[:] = merged
 
 
 def _segments_chinese():

@@ -91,3 +91,13 @@ def test_nothing_in_the_exercise_core_waits_while_pages_are_scanned():
     session = QuizSession(ROOT, preparation=NotYet())
     for page in sorted((ROOT / "docs").rglob("*.md")):
         session.scan_page(page.relative_to(ROOT / "docs").as_posix(), page.read_text(encoding="utf-8"))
+
+
+def test_a_small_bank_is_prepared_in_the_build_process_unless_asked(monkeypatch):
+    monkeypatch.delenv(background.SWITCH, raising=False)
+    small = Preparation(Job(ROOT))
+    assert small.ready() and small._process is None, "the course's own bank is too small to gain from a process"
+    monkeypatch.setenv(background.SWITCH, "1")
+    forced = Preparation(Job(ROOT))
+    assert forced._process is not None
+    assert forced.result().items == prepare(Job(ROOT)).items

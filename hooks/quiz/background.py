@@ -4,7 +4,11 @@ A site build is single-threaded; the exercises need none of its pages until
 they are placed, so a second core can load, check and render them meanwhile.
 Whatever goes wrong with the second process (it cannot start, it dies, its
 answer cannot be read), the work is done again in this process: the build's
-result never depends on it. COURSE_QUIZ_WORKER=0 turns it off.
+result never depends on it.
+
+A second process costs about a second to start (Python, jieba's dictionary),
+so it is used only for a bank large enough to gain from it.
+COURSE_QUIZ_WORKER=1 always uses it, =0 never does.
 """
 
 from __future__ import annotations
@@ -17,9 +21,12 @@ import tempfile
 import weakref
 from pathlib import Path
 
-from .prepare import Job, Prepared, prepare
+from .bank import exercise_files as bank_files
+from .prepare import EXERCISES_DIR, Job, Prepared, prepare
 
 SWITCH = "COURSE_QUIZ_WORKER"
+# About a thousand exercises: below this the work takes less time than starting on it elsewhere.
+WORTH_A_PROCESS_BYTES = 1_000_000
 # The folder that holds the quiz package, for the second process's imports.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +40,7 @@ class Preparation:
         self._result: Prepared | None = None
         self._process = None
         if background is None:
-            background = os.environ.get(SWITCH, "1") != "0"
+            background = _wanted(job)
         if background:
             self._start()
 
@@ -54,6 +61,10 @@ class Preparation:
             return
         # A build that stops early must not leave the second process behind.
         weakref.finalize(self, _kill, self._process)
+
+    def ready(self) -> bool:
+        """Whether result() would return without waiting for the second process."""
+        return self._result is not None or self._process is None or self._process.poll() is not None
 
     def result(self) -> Prepared:
         if self._result is None:
@@ -80,6 +91,14 @@ class Preparation:
         self._process = None
         for handle in (self._output, self._errors):
             handle.close()
+
+
+def _wanted(job: Job) -> bool:
+    switch = os.environ.get(SWITCH, "")
+    if switch in ("0", "1"):
+        return switch == "1"
+    files = bank_files(job.project_dir / EXERCISES_DIR)
+    return sum(f.stat().st_size for f in files) >= WORTH_A_PROCESS_BYTES
 
 
 def _kill(process) -> None:
