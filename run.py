@@ -5,6 +5,9 @@
     python3 run.py serve    # live preview on http://127.0.0.1:8000/
     python3 run.py check    # check the exercises only, without building
     python3 run.py test     # run every test, browser tests included
+    python3 run.py publish  # put site/ on the host as a new release (deploy/publish.py)
+    python3 run.py rollback # make the previous release live again
+    python3 run.py releases # show the live release and the history
 
 Each command creates .venv and installs the pinned packages on first use
 (and again whenever a requirements file changes), so a fresh machine needs
@@ -78,26 +81,48 @@ def find_chromium() -> str | None:
     return None
 
 
-def ensure_chromium() -> str:
-    """Browser tests need a real Chromium; install Debian's when we can."""
-    found = find_chromium()
-    if found:
-        return found
-    can_install = hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")
-    if can_install:
-        print("正在安装浏览器测试所需的 chromium（apt-get）……")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.call(["apt-get", "update", "-qq"], env=env)
-        if subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], env=env) == 0:
-            found = find_chromium()
-            if found:
-                return found
-    fail(
-        "浏览器测试需要 Chromium，但本机没有找到。"
-        "Debian/Ubuntu 上请以 root 运行：apt-get install chromium；"
-        "其他系统请安装 Chromium 或 Chrome，并把环境变量 COURSE_CHROMIUM 设为其可执行文件路径。"
-    )
-    raise AssertionError("unreachable")
+# Debian packages the tests run against: the browser, and the host a release
+# is published to (nginx serving it, an SSH server and rsync to publish over).
+HOST_TOOLS = {"nginx": "nginx", "sshd": "openssh-server", "rsync": "rsync", "ssh": "openssh-client"}
+SBIN = ["/usr/sbin", "/sbin"]
+
+
+def find_host_tool(name: str) -> str | None:
+    return shutil.which(name) or shutil.which(name, path=os.pathsep.join(SBIN))
+
+
+def apt_install(packages: list[str]) -> bool:
+    """Install Debian packages when running as root on Debian; whether it worked."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
+        return False
+    print(f"正在安装测试所需的软件包（apt-get）：{' '.join(packages)}……")
+    # No service may start during installation: the tests start their own, on 127.0.0.1.
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive", RUNLEVEL="1")
+    subprocess.call(["apt-get", "update", "-qq"], env=env)
+    return subprocess.call(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env) == 0
+
+
+def ensure_test_tools() -> dict[str, str]:
+    """Chromium, nginx, sshd and rsync, or a plain message saying how to get them."""
+    missing = [package for tool, package in HOST_TOOLS.items() if not find_host_tool(tool)]
+    if not find_chromium():
+        missing.append("chromium")
+    if missing:
+        apt_install(missing)
+    chromium = find_chromium()
+    if not chromium:
+        fail(
+            "浏览器测试需要 Chromium，但本机没有找到。"
+            "Debian/Ubuntu 上请以 root 运行：apt-get install chromium；"
+            "其他系统请安装 Chromium 或 Chrome，并把环境变量 COURSE_CHROMIUM 设为其可执行文件路径。"
+        )
+    still = [package for tool, package in HOST_TOOLS.items() if not find_host_tool(tool)]
+    if still:
+        fail(
+            f"发布和服务器测试需要 {'、'.join(still)}，但本机没有找到。"
+            f"Debian/Ubuntu 上请以 root 运行：apt-get install {' '.join(still)}。"
+        )
+    return {"COURSE_CHROMIUM": chromium, "COURSE_NGINX": find_host_tool("nginx"), "COURSE_SSHD": find_host_tool("sshd")}
 
 
 def tool_env(**extra: str) -> dict[str, str]:
@@ -128,10 +153,13 @@ def build(python: Path, extra: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "serve", "check", "test"}:
+    if not argv or argv[0] not in {"build", "serve", "check", "test", "publish", "rollback", "releases"}:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
+    if command in {"publish", "rollback", "releases"}:
+        # The standard library only: CI publishes with whatever Python it has.
+        return subprocess.call([sys.executable, str(ROOT / "deploy" / "publish.py"), command, *extra], cwd=ROOT)
     if command == "build":
         return build(ensure_packages(BUILD_REQUIREMENTS), extra)
     if command == "check":
@@ -149,7 +177,7 @@ def main(argv: list[str]) -> int:
             env=tool_env(),
         )
     python = ensure_packages(TEST_REQUIREMENTS)
-    env = tool_env(COURSE_CHROMIUM=ensure_chromium())
+    env = tool_env(**ensure_test_tools())
     return subprocess.call([str(python), "-m", "pytest", *extra], cwd=ROOT, env=env)
 
 

@@ -7,25 +7,36 @@ their own hook file, exercise_hooks.py.
 """
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 import checklists
+import release_info
 import search_terms
 import search_worker
 import typography
 
 # Warnings under "mkdocs." count towards --strict: a finding fails the build.
 log = logging.getLogger("mkdocs.hooks.course")
+# The release being built: its footer line and its version.json.
+release = None
 
 
 def on_config(config):
+    global release
     project_dir = Path(config.config_file_path).parent
     try:
         search_terms.load_dictionary(project_dir)
     except search_terms.SearchSetupError as error:
         raise PluginError(str(error)) from None
+    # MkDocs dates the sitemap by SOURCE_DATE_EPOCH: the commit's time, not the clock's.
+    epoch = release_info.source_date_epoch(project_dir)
+    if epoch:
+        os.environ[release_info.EPOCH_VARIABLE] = epoch
+    release = release_info.read_release(project_dir, config.extra.get("course_version", "未标注"))
+    config.copyright = " · ".join(filter(None, [config.copyright, release.footer()]))
     return config
 
 
@@ -42,6 +53,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
+    release_info.write_version_file(Path(config.site_dir), release)
     try:
         search_worker.patch_site(Path(config.site_dir))
     except search_worker.WorkerPatchError as error:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
@@ -65,11 +62,6 @@ def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 class BuiltSite:
     """A built site on disk and the URL it is served at."""
 
@@ -90,20 +82,20 @@ class BuiltSite:
 
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory):
-    """The real course built for and served under /training/ on 127.0.0.1."""
-    root = tmp_path_factory.mktemp("webroot")
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}/"
+    """The real course as it goes live: built for /training/, published, served by nginx on 127.0.0.1."""
+    from hosting import Nginx, publish
+
+    work = tmp_path_factory.mktemp("host")
+    nginx = Nginx(work / "srv", work / "nginx")
+    result = mkdocs_build(ROOT, work / "site", site_url=nginx.base_url)
+    assert result.returncode == 0, result.stderr
+    published = publish("publish", "--target", str(work / "srv"), "--site", str(work / "site"), "--allow-modified")
+    assert published.returncode == 0, published.stderr
+    nginx.start()
     try:
-        result = mkdocs_build(ROOT, root / SUB_PATH, site_url=base_url)
-        assert result.returncode == 0, result.stderr
-        yield BuiltSite(base_url=base_url, directory=root / SUB_PATH)
+        yield BuiltSite(base_url=nginx.base_url, directory=(work / "srv" / "current").resolve())
     finally:
-        server.shutdown()
-        server.server_close()
+        nginx.stop()
 
 
 @pytest.fixture(scope="session")
@@ -135,5 +127,9 @@ def page(browser_context):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.script_errors = errors
+    # What the console reports as an error: a resource that failed, a blocked script (CSP).
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    page.console_errors = console
     yield page
     page.close()

@@ -56,6 +56,8 @@ def test_every_page_requests_only_the_local_server(served_site, page):
     page.wait_for_load_state("networkidle")
     assert outside == []
     assert page.script_errors == []
+    # Served by nginx with the shipped Content-Security-Policy: nothing may be refused.
+    assert page.console_errors == []
 
 
 def test_pages_work_under_the_sub_path(served_site, page):

@@ -1,0 +1,51 @@
+"""The CI pipeline files: test, then the strict build, then publish on main only."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = ["python3 run.py test", "python3 run.py build", "python3 run.py publish"]
+# Nothing secret may be written into a pipeline file.
+SECRET = re.compile(r"BEGIN [A-Z ]*PRIVATE KEY|ssh-(ed25519|rsa) AAAA|password\s*[:=]", re.I)
+
+
+def test_gitlab_runs_test_build_publish_in_order_and_publishes_main_only():
+    text = (ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    pipeline = yaml.safe_load(text)
+    assert pipeline["stages"] == ["test", "build", "publish"]
+    assert pipeline["test"]["script"] == ["python3 run.py test"]
+    assert pipeline["build"]["script"] == ["python3 run.py build"] and pipeline["build"]["needs"] == ["test"]
+    assert "site/" in pipeline["build"]["artifacts"]["paths"]
+    publish = pipeline["publish"]
+    assert set(publish["needs"]) == {"test", "build"}
+    assert publish["rules"] == [{"if": '$CI_COMMIT_BRANCH == "main"'}]
+    assert publish["script"][-1] == "python3 run.py publish"
+    assert publish["resource_group"]
+    assert not SECRET.search(text)
+
+
+def test_actions_workflow_runs_test_build_publish_in_order_and_publishes_main_only():
+    text = (ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    steps = workflow["jobs"]["site"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    positions = [next(i for i, run in enumerate(runs) if command in run) for command in COMMANDS]
+    assert positions == sorted(positions), "test, build and publish must run in this order"
+    publish = steps[positions[2]]
+    assert "refs/heads/main" in publish["if"]
+    assert publish["env"]["PUBLISH_TARGET"] == "${{ vars.PUBLISH_TARGET }}"
+    assert publish["env"]["SSH_KEY"] == "${{ secrets.PUBLISH_SSH_KEY }}"
+    assert steps[positions[1]]["env"]["SITE_URL"] == "${{ vars.SITE_URL }}"
+    assert not SECRET.search(text)
+
+
+def test_the_readme_names_every_variable_an_administrator_sets():
+    for variable in ("PUBLISH_TARGET", "SITE_URL", "PUBLISH_SSH_KEY", "PUBLISH_SSH_KNOWN_HOSTS", "PUBLISH_KEEP"):
+        assert variable in README, variable
+    for command in COMMANDS + ["python3 run.py rollback"]:
+        assert command in README, command
