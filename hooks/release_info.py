@@ -20,6 +20,8 @@ EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 # Commit ids CI systems hand to a job, for builds from an export without .git.
 COMMIT_VARIABLES = ("COURSE_COMMIT", "CI_COMMIT_SHA", "GITHUB_SHA")
 VERSION_FILE = "version.json"
+# What a site is built from: a change here is a change to the site.
+SOURCES = ("mkdocs.yml", "docs", "exercises", "hooks", "search", "overrides")
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def read_release(project_dir: Path, version: str) -> Release:
     epoch = source_date_epoch(project_dir)
     date = datetime.fromtimestamp(int(epoch), CHINA_TIME).strftime("%Y-%m-%d") if epoch.isdigit() else ""
     # Only what the site is built from counts; build output and caches are no change.
-    status = _git(project_dir, "status", "--porcelain", "--", "docs", "exercises", "hooks", "search", "mkdocs.yml")
+    status = _git(project_dir, "status", "--porcelain", "--", *SOURCES)
     return Release(version=str(version), commit=commit, date=date, modified=bool(status))
 
 

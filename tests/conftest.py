@@ -48,7 +48,7 @@ def mkdocs_build(project: Path, out: Path, site_url: str | None = None) -> subpr
 def copy_project(dest: Path) -> Path:
     """A temporary copy of what a build reads, for tests that break something."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "docs", "exercises", "hooks", "search"):
+    for name in ("mkdocs.yml", "docs", "exercises", "hooks", "search", "overrides"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))

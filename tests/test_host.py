@@ -59,8 +59,12 @@ def test_a_missing_page_gets_the_sites_own_404(served_site):
     status, headers, body = fetch(served_site.base_url + "no-such-lesson/")
     assert status == 404
     html = body.decode("utf-8")
-    assert "md-content" in html and "404" in html
-    assert served_site.base_url + "assets/" in html or "/training/assets/" in html
+    # The course's own page, in Chinese, styled and with a way home, at any depth of a missing address.
+    assert "md-content" in html and "页面不存在" in html
+    assert "/training/assets/" in html
+    assert f'href="{served_site.base_url}">课程首页' in html
+    status, _, body = fetch(served_site.base_url + "topics/no/such/page.html")
+    assert status == 404 and "页面不存在" in body.decode("utf-8")
 
 
 def test_addresses_without_their_slash_redirect_within_the_sub_path(served_site):

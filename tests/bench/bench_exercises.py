@@ -316,14 +316,14 @@ def write_configs(project: Path, config_text: str) -> dict[str, Path]:
 
 
 def real_project(dest: Path) -> dict[str, Path]:
-    for name in ("docs", "exercises", "hooks", "search"):
+    for name in ("docs", "exercises", "hooks", "search", "overrides"):
         copy_tree(name, dest)
     return write_configs(dest, (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 def synthetic_project(dest: Path, lessons: int, exercises: int, seed: int, prune: bool = True,
                       paragraphs=(2, 3)) -> tuple[dict, dict]:
-    for name in ("hooks", "search", "docs/stylesheets", "docs/javascripts"):
+    for name in ("hooks", "search", "overrides", "docs/stylesheets", "docs/javascripts"):
         copy_tree(name, dest)
     info = write_course(dest, lessons, exercises, seed, paragraphs=paragraphs)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
