@@ -62,7 +62,9 @@ class Target:
     def run_release_script(self, *args: str) -> str:
         script = RELEASE_SCRIPT.read_bytes()
         if self.host:
-            command = self.ssh() + [self.host, "sh", "-s", "--", args[0], self.path, *args[1:]]
+            # ssh hands the remote shell one string: quote each word for it.
+            words = ["sh", "-s", "--", args[0], self.path, *args[1:]]
+            command = self.ssh() + [self.host, " ".join(shlex.quote(w) for w in words)]
         else:
             command = ["sh", "-s", "--", args[0], self.path, *args[1:]]
         done = subprocess.run(command, input=script, capture_output=True)

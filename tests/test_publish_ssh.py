@@ -20,7 +20,7 @@ def ssh_server(tmp_path):
 
 
 def test_publish_and_roll_back_on_a_remote_host(tmp_path, ssh_server):
-    target = tmp_path / "remote" / "srv"
+    target = tmp_path / "remote host" / "srv"  # a space, as a mounted share's name may have
     remote = ssh_server.target(target)
     env = ssh_server.client_env()
     for name in ("A", "B"):
