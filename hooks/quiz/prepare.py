@@ -35,6 +35,7 @@ class Prepared:
     items: dict[str, str] = field(default_factory=dict)  # id -> render.render_item markup
     prompts: dict[str, str] = field(default_factory=dict)  # id -> prompt text to index
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (set title, its index text)
+    sets: dict[str, str] = field(default_factory=dict)  # file stem -> set_template markup
 
 
 def prepare(job: Job) -> Prepared:
@@ -44,6 +45,7 @@ def prepare(job: Job) -> Prepared:
     prepared = Prepared(bank)
     if job.render:
         prepared.items = {i: render.render_item(ex) for i, ex in bank.exercises.items()}
+        prepared.sets = {name: set_template(bank, name, prepared.items) for name in bank.groups}
         index_text = _segmenter(job)
         prepared.prompts = {i: index_text(render.plain_prompt(ex)) for i, ex in bank.exercises.items()}
         for group, ids in bank.groups.items():
@@ -52,6 +54,19 @@ def prepare(job: Job) -> Prepared:
                 if i in bank.exercises:
                     prepared.labels[i] = (set_title, index_text(render.search_label(set_title, bank.exercises[i])))
     return prepared
+
+
+def set_template(bank: Bank, name: str, items: dict[str, str]) -> str:
+    """A file's whole set of exercises, numbered, with slots for their section links (render.fill_set)."""
+    bodies = []
+    for position, exercise_id in enumerate(bank.groups[name]):
+        exercise = bank.exercises.get(exercise_id)
+        if exercise is None:
+            bodies.append(render.render_broken(exercise_id, position + 1))
+        else:
+            item = items.get(exercise_id) or render.render_item(exercise)
+            bodies.append(render.slot_item(item, position))
+    return render.render_set(name, bank.titles.get(name, ""), bodies, name in bank.scored)
 
 
 def _segmenter(job: Job):

@@ -73,6 +73,29 @@ def place(item: str, number: int, href: str, title: str) -> str:
     )
 
 
+# The same stand-ins once an exercise has its place in a file's set: k is its
+# position there, so that one pass fills in every link of the set.
+SET_SLOT = re.compile("\x1f(href|title):(\\d+)\x1f")
+
+
+def slot_item(item: str, position: int) -> str:
+    """An exercise's markup numbered for its place in a set, its link slots keyed by that place."""
+    return (
+        item.replace(NUMBER_SLOT, str(position + 1), 1)
+        .replace(HREF_SLOT, f"\x1fhref:{position}\x1f", 1)
+        .replace(TITLE_SLOT, f"\x1ftitle:{position}\x1f", 1)
+    )
+
+
+def fill_set(template: str, links: dict[int, tuple[str, str]]) -> str:
+    """Put each exercise's (href, section title) in its slots, escaped twice like place() does."""
+    def fill(match) -> str:
+        href, title = links[int(match.group(2))]
+        return esc(esc(href if match.group(1) == "href" else title))
+
+    return SET_SLOT.sub(fill, template)
+
+
 def render_item(ex: Exercise) -> str:
     """One exercise's markup, independent of the page that will show it."""
     qid = f"quiz-{ex.id}"

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import anchors, coverage, render, rules, segment, shortcodes
 from .background import Preparation
 from .bank import Bank
-from .prepare import Job, Prepared
+from .prepare import Job, Prepared, set_template
 from .problems import Problem
 
 NAV_ENTRY = re.compile(r"^\s*-\s*[^:#\n]+:\s*([^\s#]+\.md)\s*$", re.M)
@@ -95,9 +95,15 @@ class QuizSession:
     def _render_group(self, name: str, link) -> str:
         if name not in self.bank.groups:
             return ""
-        title = self.bank.titles.get(name, "")
-        bodies = self._bodies(self.bank.groups[name], title or render.DEFAULT_SET_TITLE, link)
-        return render.render_set(name, title, bodies, name in self.bank.scored)
+        set_title = self.bank.titles.get(name) or render.DEFAULT_SET_TITLE
+        template = self.prepared.sets.get(name) or set_template(self.bank, name, self.prepared.items)
+        links = {}
+        for position, exercise_id in enumerate(self.bank.groups[name]):
+            exercise = self.bank.exercises.get(exercise_id)
+            if exercise is not None:
+                self.placed.append((set_title, exercise))
+                links[position] = link(exercise.section)
+        return render.fill_set(template, links)
 
     def _bodies(self, ids: list[str], set_title: str, link) -> list[str]:
         """Each exercise's markup placed in its set; those with problems stand in as notices."""
