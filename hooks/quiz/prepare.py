@@ -32,7 +32,8 @@ class Job:
 @dataclass
 class Prepared:
     bank: Bank
-    items: dict[str, str] = field(default_factory=dict)  # id -> render.render_item markup
+    # Exercises placed one by one (<!-- exercise: id -->) are few and rendered
+    # where they are placed; whole files come ready, as set templates.
     prompts: dict[str, str] = field(default_factory=dict)  # id -> prompt text to index
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (set title, its index text)
     sets: dict[str, str] = field(default_factory=dict)  # file stem -> set_template markup
@@ -44,8 +45,7 @@ def prepare(job: Job) -> Prepared:
     bank.exercises = {i: ex.pinned(*PINNED_FIELDS) for i, ex in bank.exercises.items()}
     prepared = Prepared(bank)
     if job.render:
-        prepared.items = {i: render.render_item(ex) for i, ex in bank.exercises.items()}
-        prepared.sets = {name: set_template(bank, name, prepared.items) for name in bank.groups}
+        prepared.sets = {name: set_template(bank, name) for name in bank.groups}
         index_text = _segmenter(job)
         prepared.prompts = {i: index_text(render.plain_prompt(ex)) for i, ex in bank.exercises.items()}
         for group, ids in bank.groups.items():
@@ -56,7 +56,7 @@ def prepare(job: Job) -> Prepared:
     return prepared
 
 
-def set_template(bank: Bank, name: str, items: dict[str, str]) -> str:
+def set_template(bank: Bank, name: str) -> str:
     """A file's whole set of exercises, numbered, with slots for their section links (render.fill_set)."""
     bodies = []
     for position, exercise_id in enumerate(bank.groups[name]):
@@ -64,8 +64,7 @@ def set_template(bank: Bank, name: str, items: dict[str, str]) -> str:
         if exercise is None:
             bodies.append(render.render_broken(exercise_id, position + 1))
         else:
-            item = items.get(exercise_id) or render.render_item(exercise)
-            bodies.append(render.slot_item(item, position))
+            bodies.append(render.slot_item(render.render_item(exercise), position))
     return render.render_set(name, bank.titles.get(name, ""), bodies, name in bank.scored)
 
 

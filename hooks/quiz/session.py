@@ -96,7 +96,7 @@ class QuizSession:
         if name not in self.bank.groups:
             return ""
         set_title = self.bank.titles.get(name) or render.DEFAULT_SET_TITLE
-        template = self.prepared.sets.get(name) or set_template(self.bank, name, self.prepared.items)
+        template = self.prepared.sets.get(name) or set_template(self.bank, name)
         links = {}
         for position, exercise_id in enumerate(self.bank.groups[name]):
             exercise = self.bank.exercises.get(exercise_id)
@@ -114,8 +114,7 @@ class QuizSession:
                 bodies.append(render.render_broken(exercise_id, number))
                 continue
             self.placed.append((set_title, exercise))
-            item = self.prepared.items.get(exercise_id) or render.render_item(exercise)
-            bodies.append(render.place(item, number, *link(exercise.section)))
+            bodies.append(render.place(render.render_item(exercise), number, *link(exercise.section)))
         return bodies
 
     def search_entries(self) -> list[tuple[str, str, str]]:
