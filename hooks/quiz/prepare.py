@@ -32,10 +32,10 @@ class Job:
 @dataclass
 class Prepared:
     bank: Bank
-    # Exercises placed one by one (<!-- exercise: id -->) are few and rendered
-    # where they are placed; whole files come ready, as set templates.
     prompts: dict[str, str] = field(default_factory=dict)  # id -> prompt text to index
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (set title, its index text)
+    # Whole files come ready, as set templates; exercises placed one by one
+    # (<!-- exercise: id -->) are few and rendered where they are placed.
     sets: dict[str, str] = field(default_factory=dict)  # file stem -> set_template markup
 
 
