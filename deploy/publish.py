@@ -60,14 +60,11 @@ class Target:
         return f"{self.host}:{path}" if self.host else path
 
     def run_release_script(self, *args: str) -> str:
-        script = RELEASE_SCRIPT.read_bytes()
+        command = ["sh", "-s", "--", args[0], self.path, *args[1:]]
         if self.host:
             # ssh hands the remote shell one string: quote each word for it.
-            words = ["sh", "-s", "--", args[0], self.path, *args[1:]]
-            command = self.ssh() + [self.host, " ".join(shlex.quote(w) for w in words)]
-        else:
-            command = ["sh", "-s", "--", args[0], self.path, *args[1:]]
-        done = subprocess.run(command, input=script, capture_output=True)
+            command = self.ssh() + [self.host, " ".join(shlex.quote(word) for word in command)]
+        done = subprocess.run(command, input=RELEASE_SCRIPT.read_bytes(), capture_output=True)
         out = done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
         if done.returncode != 0:
             raise PublishError(out.strip() or f"{' '.join(command[:3])} 失败（退出码 {done.returncode}）。")
@@ -83,8 +80,7 @@ def tree_digest(site: Path) -> str:
     return digest.hexdigest()
 
 
-def release_id(site: Path) -> str:
-    version = read_version(site)
+def release_id(site: Path, version: dict) -> str:
     date = version.get("date", "").replace("-", "") or "undated"
     commit = (version.get("commit") or "nocommit")[:10]
     return f"{date}-{commit}-{tree_digest(site)[:8]}"
@@ -99,13 +95,13 @@ def read_version(site: Path) -> dict:
         ) from None
 
 
-def check_site(site: Path, allow_modified: bool = False) -> None:
-    """Only a whole, successful build of the commit at hand is published."""
+def check_site(site: Path, allow_modified: bool = False) -> dict:
+    """Only a whole, successful build of the commit at hand is published; its version.json."""
     if not (site / "index.html").is_file():
         raise PublishError(f"{site} 中没有 index.html。请先运行 python3 run.py build，构建成功后再发布。")
     version = read_version(site)
     if allow_modified:
-        return
+        return version
     if version.get("modified"):
         raise PublishError("site/ 是用含未提交修改的文件构建的，不能发布。请提交修改后重新构建。")
     head = _git_head(ROOT)
@@ -113,6 +109,7 @@ def check_site(site: Path, allow_modified: bool = False) -> None:
         raise PublishError(
             f"site/ 是提交 {version['commit'][:10]} 构建的，而当前是 {head[:10]}。请重新运行 python3 run.py build。"
         )
+    return version
 
 
 def _git_head(folder: Path) -> str:
@@ -124,8 +121,7 @@ def _git_head(folder: Path) -> str:
 
 
 def publish(site: Path, target: Target, keep: int, allow_modified: bool = False) -> str:
-    check_site(site, allow_modified)
-    ident = release_id(site)
+    ident = release_id(site, check_site(site, allow_modified))
     incoming = f"releases/.incoming-{ident}"
     # Files unchanged since the live release are hard-linked, not sent again. --checksum,
     # because a file with the same size and time is not necessarily the same file.
@@ -145,7 +141,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("command", choices=["publish", "rollback", "releases"])
     parser.add_argument("--target", default=os.environ.get("PUBLISH_TARGET"),
                         help="发布目录，或 用户@主机:目录（默认取环境变量 PUBLISH_TARGET）")
-    parser.add_argument("--keep", type=int, default=int(os.environ.get("PUBLISH_KEEP") or DEFAULT_KEEP),
+    # A string default goes through type=int too: a bad PUBLISH_KEEP gets argparse's message.
+    parser.add_argument("--keep", type=int, default=os.environ.get("PUBLISH_KEEP") or str(DEFAULT_KEEP),
                         help=f"保留最近几个版本（默认 {DEFAULT_KEEP}，或环境变量 PUBLISH_KEEP）")
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="要发布的站点目录（默认 site/）")
     parser.add_argument("--allow-modified", action="store_true",
@@ -163,7 +160,7 @@ def main(argv: list[str]) -> int:
         else:
             print(target.run_release_script("status"))
     except PublishError as error:
-        print(f"发布失败：{error}" if not str(error).startswith("发布失败") else str(error), file=sys.stderr)
+        print(f"发布失败：{error}", file=sys.stderr)
         return 1
     return 0
 

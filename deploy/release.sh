@@ -13,8 +13,8 @@
 # administrator who runs the publish, in Chinese.
 set -eu
 
-fail() {
-    echo "发布失败：$*" >&2
+fail() {  # publish.py puts "发布失败：" before it
+    echo "$*" >&2
     exit 1
 }
 

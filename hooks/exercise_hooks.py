@@ -113,13 +113,13 @@ def _index_prompts(config):
     index = getattr(search, "search_index", None)
     if not hasattr(index, "entries"):
         return
-    merged, waiting = [], dict(prompt_entries)
-    for position, entry in enumerate(index.entries):
-        merged.append(entry)
-        page = entry["location"].split("#", 1)[0]
-        following = index.entries[position + 1]["location"].split("#", 1)[0] if position + 1 < len(index.entries) else None
-        if following != page:
+    merged, waiting, page = [], dict(prompt_entries), None
+    for entry in index.entries:  # a page's own entries come together
+        if not entry["location"].startswith(f"{page}#"):
             merged += waiting.pop(page, [])
+            page = entry["location"].split("#", 1)[0]
+        merged.append(entry)
+    merged += waiting.pop(page, [])
     for entries in waiting.values():
         merged += entries
     index.entries[:] = merged

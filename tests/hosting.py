@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -59,8 +60,6 @@ def stop(process: subprocess.Popen) -> None:
 
 def publish(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """deploy/publish.py as CI runs it."""
-    import sys
-
     return subprocess.run(
         [sys.executable, str(PUBLISH), *args], capture_output=True, text=True, timeout=300,
         env=dict(os.environ, **(env or {})),

@@ -163,3 +163,5 @@ def test_a_site_that_is_not_a_whole_build_is_never_published(tmp_path, sites):
 def test_no_target_is_a_plain_message(tmp_path, sites):
     done = publish("publish", "--site", str(sites["A"]), env={"PUBLISH_TARGET": ""})
     assert done.returncode == 2 and "PUBLISH_TARGET" in done.stderr
+    done = publish("publish", "--target", str(tmp_path / "srv"), "--site", str(sites["A"]), env={"PUBLISH_KEEP": "五"})
+    assert done.returncode == 2 and "--keep" in done.stderr and "Traceback" not in done.stderr

@@ -55,8 +55,10 @@ class Preparation:
             )
             self._process.stdin.write(pickle.dumps(self.job))
             self._process.stdin.close()
-        except OSError as error:
+        except OSError as error:  # cannot start, or died before reading its job
             self.fallback_reason = f"cannot start: {error}"
+            if self._process:
+                _kill(self._process)
             self._stop()
             return
         # A build that stops early must not leave the second process behind.

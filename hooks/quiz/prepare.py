@@ -33,7 +33,7 @@ class Job:
 class Prepared:
     bank: Bank
     prompts: dict[str, str] = field(default_factory=dict)  # id -> prompt text to index
-    labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (set title, its index text)
+    labels: dict[str, str] = field(default_factory=dict)  # search result title -> its index text
     # Whole files come ready, as set templates; exercises placed one by one
     # (<!-- exercise: id -->) are few and rendered where they are placed.
     sets: dict[str, str] = field(default_factory=dict)  # file stem -> set_template markup
@@ -48,11 +48,12 @@ def prepare(job: Job) -> Prepared:
         prepared.sets = {name: set_template(bank, name) for name in bank.groups}
         index_text = _segmenter(job)
         prepared.prompts = {i: index_text(render.plain_prompt(ex)) for i, ex in bank.exercises.items()}
-        for group, ids in bank.groups.items():
-            set_title = bank.titles.get(group) or render.DEFAULT_SET_TITLE
-            for i in ids:
-                if i in bank.exercises:
-                    prepared.labels[i] = (set_title, index_text(render.search_label(set_title, bank.exercises[i])))
+        # The titles of their search results as placed by file: few, but one segmentation each.
+        titles = {
+            render.search_label(bank.titles.get(group) or render.DEFAULT_SET_TITLE, bank.exercises[i])
+            for group, ids in bank.groups.items() for i in ids if i in bank.exercises
+        }
+        prepared.labels = {title: index_text(title) for title in titles}
     return prepared
 
 

@@ -35,7 +35,7 @@ class QuizSession:
         self._outlines = None
         self._titles = None
         self.placed: list = []  # (set title, exercise) the last expand() put on its page
-        self._segmented: dict[str, str] = {}  # set titles and kinds repeat on every exercise
+        self._segmented: dict[str, str] = {}  # result titles segmented here
 
     @property
     def prepared(self) -> Prepared:
@@ -114,7 +114,7 @@ class QuizSession:
                 bodies.append(render.render_broken(exercise_id, number))
                 continue
             self.placed.append((set_title, exercise))
-            bodies.append(render.place(render.render_item(exercise), number, *link(exercise.section)))
+            bodies.append(render.render_exercise(exercise, number, link))
         return bodies
 
     def search_entries(self) -> list[tuple[str, str, str]]:
@@ -125,21 +125,19 @@ class QuizSession:
         Chinese search when the preparation's job asked for it.
         """
         index_text = self._segment if self.preparation.job.segment else str
-        prompts, labels = self.prepared.prompts, self.prepared.labels
-
-        def label(set_title: str, ex) -> str:
-            ready = labels.get(ex.id)
-            return ready[1] if ready and ready[0] == set_title else index_text(render.search_label(set_title, ex))
-
+        prompts = self.prepared.prompts
         return [
-            (f"quiz-{ex.id}", label(set_title, ex), prompts.get(ex.id) or index_text(render.plain_prompt(ex)))
+            (f"quiz-{ex.id}", index_text(render.search_label(set_title, ex)),
+             prompts.get(ex.id) or index_text(render.plain_prompt(ex)))
             for set_title, ex in self.placed
         ]
 
     def _segment(self, text: str) -> str:
-        if text not in self._segmented:
-            self._segmented[text] = segment.segment(text)
-        return self._segmented[text]
+        # Result titles repeat on every exercise of a set; the preparation segmented most already.
+        found = self.prepared.labels.get(text) or self._segmented.get(text)
+        if found is None:
+            found = self._segmented[text] = segment.segment(text)
+        return found
 
     # -- the bank as a whole ---------------------------------------------------
 
