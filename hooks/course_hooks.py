@@ -11,11 +11,13 @@ import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 import checklists
 import release_info
 import search_terms
 import search_worker
+import strict_mode
 import typography
 
 # Warnings under "mkdocs." count towards --strict: a finding fails the build.
@@ -26,6 +28,7 @@ release = None
 
 def on_config(config):
     global release
+    strict_mode.start(config.strict)
     project_dir = Path(config.config_file_path).parent
     try:
         search_terms.load_dictionary(project_dir)
@@ -43,8 +46,10 @@ def on_config(config):
 def on_page_markdown(markdown, page, config, files):
     # The source with its front matter, so that line numbers match the file.
     source = page.file.content_string
-    for finding in typography.check_markdown(source, f"docs/{page.file.src_uri}"):
+    findings = typography.check_markdown(source, f"docs/{page.file.src_uri}")
+    for finding in findings:
         log.warning(finding.message())
+    strict_mode.found(typography.FOUND, len(findings))
     return markdown
 
 
@@ -52,9 +57,17 @@ def on_page_content(html, page, config, files):
     return checklists.hide_decorative_checkboxes(html)
 
 
+@event_priority(-100)  # last: after the search index, and after every check has reported
 def on_post_build(config):
+    reason = strict_mode.verdict()
+    if reason:
+        raise PluginError(reason)
     release_info.write_version_file(Path(config.site_dir), release)
     try:
         search_worker.patch_site(Path(config.site_dir))
     except search_worker.WorkerPatchError as error:
         raise PluginError(str(error)) from None
+
+
+def on_build_error(error):
+    strict_mode.show_held()

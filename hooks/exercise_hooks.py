@@ -17,12 +17,15 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 import search_terms
+import strict_mode
 from quiz.background import Preparation
 from quiz.prepare import Job
 from quiz.problems import summary
 from quiz.session import QuizSession
 
 log = logging.getLogger("mkdocs.hooks.exercises")
+# How the strict verdict names what this file found.
+FOUND = "练习题问题"
 
 # The exercise work of the build in progress, renewed on every (re)build;
 # the site's files, to link each exercise to the section it trains; the
@@ -88,6 +91,7 @@ def on_post_build(config):
         log.warning(problem.format())
     if problems:
         log.warning(summary(problems))
+    strict_mode.found(FOUND, len(problems))
 
 
 def _expand(output, url, config):

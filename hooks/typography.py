@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import autocorrect_py
 
 CONTEXT = 6  # characters shown on each side of a change
+# How the strict verdict names what this check found.
+FOUND = "中文排版问题"
 
 
 @dataclass(frozen=True)
