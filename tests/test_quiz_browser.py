@@ -169,8 +169,9 @@ def test_editing_an_exercise_resets_only_that_exercise(served_site, page):
     single_id = page.locator('.quiz[data-quiz-type="single"]').first.get_attribute("data-quiz-id")
     # What a rebuild after an edit does: the exercise's version changes.
     page.evaluate(
-        """id => { const saved = JSON.parse(localStorage.getItem('course-quiz:' + id));
-                   saved.v = 'older'; localStorage.setItem('course-quiz:' + id, JSON.stringify(saved)); }""",
+        """id => { const key = Object.keys(localStorage).find(k => k.endsWith('course-quiz:' + id));
+                   const saved = JSON.parse(localStorage.getItem(key));
+                   saved.v = 'older'; localStorage.setItem(key, JSON.stringify(saved)); }""",
         single_id,
     )
     page.reload(wait_until="networkidle")

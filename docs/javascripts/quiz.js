@@ -8,14 +8,46 @@
   const text = (el) => (el ? el.textContent.replace(/\s+/g, " ").trim() : "");
   const states = new WeakMap(); // .quiz -> its state, for the set's reset
 
+  // This file is <site>/javascripts/quiz.js: its address gives the site's base
+  // path, however deep the page and after instant navigation alike.
+  const script = document.currentScript;
+  const sitePath = script && script.src ? new URL("..", script.src).pathname
+    : (window.__md_scope && window.__md_scope.pathname) || "/";
+
+  // Progress belongs to one site on a host (browsers keep one storage per
+  // host): keyed by the site's base path and, once there are several, by its
+  // edition, so that two courses or editions never overwrite each other.
+  function progressKey(id) {
+    const meta = document.querySelector('meta[name="course-edition"]');
+    const edition = meta ? meta.content : "";
+    return sitePath + ".course-quiz" + (edition ? "." + edition : "") + ":" + id;
+  }
+  const legacyKey = (id) => "course-quiz:" + id;
+
   // Storage may throw (private mode, blocked): then nothing is remembered.
   function load(id) {
-    try { return JSON.parse(localStorage.getItem("course-quiz:" + id)); } catch (e) { return null; }
+    try {
+      const key = progressKey(id);
+      let raw = localStorage.getItem(key);
+      if (raw === null) {
+        // Releases before scoped keys saved under one key per host. The first
+        // site to read it adopts it; removing it stops every other course or
+        // edition on the host from adopting (and showing) it too.
+        raw = localStorage.getItem(legacyKey(id));
+        if (raw !== null) {
+          try {
+            localStorage.setItem(key, raw);
+            localStorage.removeItem(legacyKey(id));
+          } catch (e) { /* read now, adopted on a later visit */ }
+        }
+      }
+      return JSON.parse(raw);
+    } catch (e) { return null; }
   }
   function store(id, value) {
     try {
-      if (value) localStorage.setItem("course-quiz:" + id, JSON.stringify(value));
-      else localStorage.removeItem("course-quiz:" + id);
+      if (value) localStorage.setItem(progressKey(id), JSON.stringify(value));
+      else localStorage.removeItem(progressKey(id));
     } catch (e) { /* not remembered */ }
   }
 
