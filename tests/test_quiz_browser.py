@@ -7,6 +7,9 @@ import json
 
 import pytest
 
+from conftest import BuiltSite, copy_project, mkdocs_build
+from hosting import Nginx
+
 LESSON = "positioning/"
 TYPES = ["single", "multiple", "true_false", "fill", "order", "open"]
 
@@ -118,6 +121,53 @@ def test_fill_accepts_full_width_and_punctuation_variants(served_site, page):
     assert result_text(quiz).startswith("✓")
 
 
+# Blanks whose accepted answers are half-width letters and digits: the course's
+# own blanks are all Chinese, where width never matters.
+WIDTH_EXERCISES = """\
+title: 全角半角
+exercises:
+  - id: width-fill
+    type: fill
+    section: positioning.md#为谁报报什么
+    prompt: 办公自动化系统常简称____系统；本课程修订于____年。
+    blanks: [[OA], ["2026"]]
+    explanation: 字母和数字不分全角半角。
+"""
+
+
+@pytest.fixture(scope="module")
+def width_site(tmp_path_factory):
+    """The course plus one fill exercise keyed in half-width, served by nginx."""
+    work = tmp_path_factory.mktemp("width")
+    project = copy_project(work / "project")
+    (project / "exercises" / "width.yml").write_text(WIDTH_EXERCISES, encoding="utf-8")
+    lesson = project / "docs" / "positioning.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n<!-- exercises: width -->\n", encoding="utf-8")
+    nginx = Nginx(work / "srv", work / "nginx")
+    result = mkdocs_build(project, work / "srv" / "current", site_url=nginx.base_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    nginx.start()
+    try:
+        yield BuiltSite(base_url=nginx.base_url, directory=work / "srv" / "current")
+    finally:
+        nginx.stop()
+
+
+@pytest.mark.parametrize("typed", [["ＯＡ", "２０２６"], ["ｏａ", "2026"]])
+def test_fill_accepts_full_width_letters_and_digits(width_site, page, typed):
+    open_lesson(page, width_site)
+    quiz = page.locator('.quiz[data-quiz-id="width-fill"]')
+    quiz.scroll_into_view_if_needed()
+    answer_fill(page, quiz, typed)
+    assert result_text(quiz).startswith("✓"), result_text(quiz)
+    # Still a check, not a pass for anything: a wrong digit is wrong.
+    quiz.locator(".quiz__retry").focus()
+    page.keyboard.press("Enter")
+    answer_fill(page, quiz, [typed[0], "２０２５"])
+    assert result_text(quiz).startswith("✗")
+    assert quiz.locator(".quiz__blank[aria-invalid=true]").count() == 1
+
+
 def test_order_by_move_buttons(served_site, page):
     open_lesson(page, served_site)
     quiz, key = exercise(page, "order")
@@ -148,17 +198,35 @@ def test_open_answer_shows_reference_and_rubric(served_site, page):
     assert quiz.locator(".quiz__answer").input_value().startswith("某县")
 
 
+def summary_counts(page, set_id: str):
+    """How the set's summary line reads with `done` exercises checked, `right` of them right."""
+    quizzes = page.locator(f'.quiz-set[data-quiz-set="{set_id}"] .quiz[data-quiz-id]')
+    writing = page.locator(f'.quiz-set[data-quiz-set="{set_id}"] .quiz[data-quiz-type="open"]').count()
+    note = "（写作练习自评，不计对错）" if writing else ""
+    return lambda done, right: f"已完成 {done} / {quizzes.count()} 题，答对 {right} 题{note}"
+
+
 def test_progress_survives_a_reload_and_the_summary_counts_it(served_site, page):
     open_lesson(page, served_site)
+    line = page.locator('.quiz-set[data-quiz-set="positioning"] .quiz-set__progress .quiz-set__line').first
+    expected = summary_counts(page, "positioning")
+    assert line.inner_text() == expected(0, 0)
     quiz, key = exercise(page, "single")
     answer_choice(page, quiz, [key["answer"]])
-    summary = page.locator('.quiz-set[data-quiz-set="positioning"] .quiz-set__progress')
-    assert "1" in summary.inner_text()
+    assert line.inner_text() == expected(1, 1)
+    # One answered wrong as well: done and right are counted apart.
+    judge, judge_key = exercise(page, "true_false")
+    values = judge.locator(".quiz__options input").evaluate_all("inputs => inputs.map(i => i.value)")
+    answer_choice(page, judge, wrong_choice(judge_key, values))
+    assert line.inner_text() == expected(2, 1)
     page.reload(wait_until="networkidle")
     quiz, _ = exercise(page, "single")
     assert result_text(quiz).startswith("✓")
     assert quiz.locator(".quiz__solution").is_visible()
-    assert summary.inner_text() and "1" in summary.inner_text()
+    judge, _ = exercise(page, "true_false")
+    assert result_text(judge).startswith("✗")
+    # Counted from what was restored, not only from answers given on this visit.
+    assert line.inner_text() == expected(2, 1)
 
 
 def test_editing_an_exercise_resets_only_that_exercise(served_site, page):
