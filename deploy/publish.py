@@ -1,15 +1,17 @@
 """Publish the built site to the static host as a new release, or roll back.
 
-    python3 run.py publish  [--target T] [--keep N] [--site DIR]
-    python3 run.py rollback [--target T]
+    python3 run.py publish  [--target T] [--keep N] [--wait S] [--site DIR]
+    python3 run.py rollback [--target T] [--wait S]
     python3 run.py releases [--target T]
 
 T is a local or mounted folder (/srv/course) or a folder on another host
 over SSH (deploy@intranet-host:/srv/course); by default it comes from the
-environment variable PUBLISH_TARGET. Files are copied with rsync into a
-new release folder, then deploy/release.sh makes it live with one atomic
-rename on the host. Only the standard library: CI calls this with any
-Python 3.
+environment variable PUBLISH_TARGET. deploy/release.sh, piped to a shell on
+the host, locks the target for the whole publish; files are copied with
+rsync into a new folder meanwhile, then the same script makes it live with
+one atomic rename. A second publish or rollback of the same target waits for
+the lock (at most S seconds, then refuses). Only the standard library: CI
+calls this with any Python 3.
 """
 
 from __future__ import annotations
@@ -22,18 +24,31 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RELEASE_SCRIPT = HERE / "release.sh"
 DEFAULT_KEEP = 5
+# Long enough for another pipeline's copy and switch to end, short enough that a stuck one is noticed.
+DEFAULT_WAIT = 300
+# release.sh's exit status when the new release is live but something after the switch went wrong.
+LIVE_WITH_PROBLEMS = 3
 # user@host:/path or host:path, but not C:\path.
 REMOTE = re.compile(r"^(?P<host>[^/:\s]{2,}):(?P<path>.+)$")
 
 
 class PublishError(Exception):
     """A reason not to publish, for the administrator, in Chinese."""
+
+
+class LiveWithProblems(Exception):
+    """The switch was made, and something after it went wrong: what is live, and what went wrong."""
+
+    def __init__(self, output: str, problems: str):
+        super().__init__(problems)
+        self.output = output
 
 
 class Target:
@@ -59,16 +74,30 @@ class Target:
         path = f"{self.path.rstrip('/')}/{folder}/"
         return f"{self.host}:{path}" if self.host else path
 
-    def run_release_script(self, *args: str) -> str:
+    def release_command(self, *args: str) -> list[str]:
         command = ["sh", "-s", "--", args[0], self.path, *args[1:]]
         if self.host:
             # ssh hands the remote shell one string: quote each word for it.
             command = self.ssh() + [self.host, " ".join(shlex.quote(word) for word in command)]
-        done = subprocess.run(command, input=RELEASE_SCRIPT.read_bytes(), capture_output=True)
-        out = done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
-        if done.returncode != 0:
-            raise PublishError(out.strip() or f"{' '.join(command[:3])} 失败（退出码 {done.returncode}）。")
-        return out.strip()
+        return command
+
+    def run_release_script(self, *args: str) -> str:
+        try:
+            done = subprocess.run(self.release_command(*args), input=RELEASE_SCRIPT.read_bytes(), capture_output=True)
+        except OSError as error:
+            raise PublishError(f"无法运行 {self.release_command(*args)[0]}（{error.strerror}）。请先安装它。") from None
+        return self.outcome(done.returncode, done.stdout, done.stderr)
+
+    def outcome(self, code: int, stdout: bytes, stderr: bytes) -> str:
+        out = stdout.decode("utf-8", "replace").strip()
+        err = stderr.decode("utf-8", "replace").strip()
+        if code == LIVE_WITH_PROBLEMS:
+            raise LiveWithProblems(out, err)
+        if code == 255 and self.host:
+            raise PublishError(f"无法通过 SSH 连接 {self.host}，线上站点未改动：\n{err}")
+        if code != 0:
+            raise PublishError(err or f"{RELEASE_SCRIPT.name} 失败（退出码 {code}）。")
+        return out
 
 
 def tree_digest(site: Path) -> str:
@@ -120,20 +149,75 @@ def _git_head(folder: Path) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
-def publish(site: Path, target: Target, keep: int, allow_modified: bool = False) -> str:
+def publish(site: Path, target: Target, keep: int, wait: int, allow_modified: bool = False) -> str:
     ident = release_id(site, check_site(site, allow_modified))
-    incoming = f"releases/.incoming-{ident}"
+    errors = tempfile.TemporaryFile()
+    # The session holds the target's lock from here until it has switched and pruned: another
+    # run's copy, switch or prune never overlaps ours. Its stdin ends if we stop for any reason,
+    # and then it removes our copy and lets go.
+    session = start(target.release_command("publish", ident, str(keep), str(wait)), errors)
+    try:
+        try:
+            session.stdin.write(RELEASE_SCRIPT.read_bytes())
+            session.stdin.flush()
+        except BrokenPipeError:
+            pass  # it ended before reading the script: its exit status and messages say why
+        ready = session.stdout.readline().decode("utf-8", "replace").split()
+        if len(ready) != 2 or ready[0] != "ready":
+            finish(session, b"")
+            target.outcome(session.returncode, b"", read_all(errors))
+            raise PublishError(f"{RELEASE_SCRIPT.name} 没有开始发布（退出码 {session.returncode}），线上站点未改动。")
+        copied = copy(site, target, f"releases/{ready[1]}")
+        finish(session, b"go\n" if copied.returncode == 0 else b"")
+        if copied.returncode != 0:
+            raise PublishError(f"复制文件失败，线上站点未改动：\n{copied.stderr.strip()}")
+        return target.outcome(session.returncode, session.stdout.read(), read_all(errors))
+    finally:
+        if session.poll() is None:
+            # Interrupted (Ctrl-C): the end of its input makes it clean up and let go of the lock.
+            try:
+                session.stdin.close()
+                session.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                session.kill()
+                session.wait()
+        errors.close()
+
+
+def start(command: list[str], errors) -> subprocess.Popen:
+    try:
+        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
+    except OSError as error:
+        raise PublishError(f"无法运行 {command[0]}（{error.strerror}），线上站点未改动。请先安装它。") from None
+
+
+def copy(site: Path, target: Target, folder: str) -> subprocess.CompletedProcess:
     # Files unchanged since the live release are hard-linked, not sent again. --checksum,
     # because a file with the same size and time is not necessarily the same file.
-    rsync = ["rsync", "-a", "--delete", "--mkpath", "--checksum", "--link-dest=../../current/"]
+    rsync = ["rsync", "-a", "--delete", "--checksum", "--link-dest=../../current/"]
     # The administrator's extra rsync options, e.g. --bwlimit or --chmod.
     rsync += shlex.split(os.environ.get("PUBLISH_RSYNC_OPTIONS", ""))
     if target.host:
         rsync += ["-e", " ".join(target.ssh())]
-    done = subprocess.run(rsync + [f"{site}/", target.rsync_destination(incoming)], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise PublishError(f"复制文件失败，线上站点未改动：\n{done.stderr.strip()}")
-    return target.run_release_script("activate", ident, str(keep))
+    try:
+        return subprocess.run(rsync + [f"{site}/", target.rsync_destination(folder)], capture_output=True, text=True)
+    except OSError as error:
+        raise PublishError(f"无法运行 rsync（{error.strerror}），线上站点未改动。请先安装 rsync。") from None
+
+
+def finish(session: subprocess.Popen, answer: bytes) -> None:
+    """Tell the session to go on (or, with nothing, to stop) and wait for it to end."""
+    try:
+        session.stdin.write(answer)
+        session.stdin.close()
+    except BrokenPipeError:
+        pass
+    session.wait()
+
+
+def read_all(file) -> bytes:
+    file.seek(0)
+    return file.read()
 
 
 def main(argv: list[str]) -> int:
@@ -144,6 +228,8 @@ def main(argv: list[str]) -> int:
     # A string default goes through type=int too: a bad PUBLISH_KEEP gets argparse's message.
     parser.add_argument("--keep", type=int, default=os.environ.get("PUBLISH_KEEP") or str(DEFAULT_KEEP),
                         help=f"保留最近几个版本（默认 {DEFAULT_KEEP}，或环境变量 PUBLISH_KEEP）")
+    parser.add_argument("--wait", type=int, default=os.environ.get("PUBLISH_LOCK_WAIT") or str(DEFAULT_WAIT),
+                        help=f"另一次发布或回滚正在进行时最多等几秒（默认 {DEFAULT_WAIT}，或环境变量 PUBLISH_LOCK_WAIT）")
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="要发布的站点目录（默认 site/）")
     parser.add_argument("--allow-modified", action="store_true",
                         help="也发布用未提交的修改构建的站点（仅供试验，CI 不要用）")
@@ -151,14 +237,26 @@ def main(argv: list[str]) -> int:
     if not args.target:
         print("发布失败：没有指定发布目标。请用 --target 指定，或设置环境变量 PUBLISH_TARGET。", file=sys.stderr)
         return 2
+    # Checked before anything is copied: a bad number should cost nothing.
+    if args.keep < 1:
+        print(f"发布失败：--keep（或环境变量 PUBLISH_KEEP）是保留的版本数，应为正整数，现在是 {args.keep}。", file=sys.stderr)
+        return 2
+    if args.wait < 0:
+        print(f"发布失败：--wait（或环境变量 PUBLISH_LOCK_WAIT）是等待的秒数，应为不小于 0 的整数，现在是 {args.wait}。",
+              file=sys.stderr)
+        return 2
     target = Target(args.target)
     try:
         if args.command == "publish":
-            print(publish(args.site.resolve(), target, args.keep, args.allow_modified))
+            print(publish(args.site.resolve(), target, args.keep, args.wait, args.allow_modified))
         elif args.command == "rollback":
-            print(target.run_release_script("rollback"))
+            print(target.run_release_script("rollback", str(args.wait)))
         else:
             print(target.run_release_script("status"))
+    except LiveWithProblems as live:
+        print(live.output)
+        print(live, file=sys.stderr)
+        return 1
     except PublishError as error:
         print(f"发布失败：{error}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -165,3 +166,73 @@ def test_no_target_is_a_plain_message(tmp_path, sites):
     assert done.returncode == 2 and "PUBLISH_TARGET" in done.stderr
     done = publish("publish", "--target", str(tmp_path / "srv"), "--site", str(sites["A"]), env={"PUBLISH_KEEP": "五"})
     assert done.returncode == 2 and "--keep" in done.stderr and "Traceback" not in done.stderr
+
+
+def leftovers(target: Path) -> list[str]:
+    """Temporary files of a publish: none may outlive it."""
+    return sorted(p.name for p in target.rglob("*") if ".new." in p.name or p.name.startswith(".incoming-"))
+
+
+def test_a_plain_current_folder_is_refused_and_leaves_nothing_behind(tmp_path, sites):
+    target = tmp_path / "srv"
+    (target / "current").mkdir(parents=True)
+    (target / "current" / "index.html").write_text("copied by hand")
+    for _ in range(2):
+        refused = publish("publish", "--target", str(target), "--site", str(sites["A"]))
+        assert refused.returncode == 1
+        assert "current" in refused.stderr and "符号链接" in refused.stderr and "线上站点未改动" in refused.stderr
+    assert leftovers(target) == []
+    assert (target / "current" / "index.html").read_text() == "copied by hand"
+
+
+def test_keep_zero_is_refused_before_anything_is_copied(tmp_path, sites):
+    target = tmp_path / "srv"
+    for keep_args, env in ((["--keep", "0"], {}), ([], {"PUBLISH_KEEP": "0"}), (["--keep", "-1"], {})):
+        refused = publish("publish", "--target", str(target), "--site", str(sites["A"]), *keep_args, env=env)
+        assert refused.returncode == 2, refused.stderr
+        assert "--keep" in refused.stderr and "正整数" in refused.stderr and "Traceback" not in refused.stderr
+    assert not target.exists()
+
+
+def test_rollback_skips_releases_deleted_by_hand(tmp_path, sites):
+    target = tmp_path / "srv"
+    for name in ("A", "B", "C"):
+        ok("publish", "--target", str(target), "--site", str(sites[name]))
+    a, b, c = history(target)
+    shutil.rmtree(target / "releases" / b)
+    out = ok("rollback", "--target", str(target))
+    assert live(target) == "A" and b in out and "已回滚" in out
+    assert history(target) == [a]
+    # Nothing older left at all: refused, and the site stays as it is.
+    refused = publish("rollback", "--target", str(target))
+    assert refused.returncode == 1 and "没有更早的版本" in refused.stderr and live(target) == "A"
+
+
+def test_releases_says_when_the_live_folder_is_missing(tmp_path, sites):
+    target = tmp_path / "srv"
+    for name in ("A", "B"):
+        ok("publish", "--target", str(target), "--site", str(sites[name]))
+    a, b = history(target)
+    assert "不存在" not in ok("releases", "--target", str(target))
+    shutil.rmtree(target / "releases" / b)
+    status = ok("releases", "--target", str(target))
+    assert b in status and "不存在" in status and "rollback" in status
+    # And rollback still gets the site back.
+    ok("rollback", "--target", str(target))
+    assert live(target) == "A"
+
+
+def test_rollback_and_releases_never_create_a_mistyped_target(tmp_path):
+    for command in ("rollback", "releases"):
+        typo = tmp_path / "srv-typo" / "course"
+        done = publish(command, "--target", str(typo))
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert str(typo) in done.stderr and "不存在" in done.stderr and "--target" in done.stderr
+        assert not (tmp_path / "srv-typo").exists()
+    # A folder that exists but holds no releases is not made into one either.
+    other = tmp_path / "other"
+    other.mkdir()
+    for command in ("rollback", "releases"):
+        done = publish(command, "--target", str(other))
+        assert done.returncode == 1 and "发布目录" in done.stderr
+    assert list(other.iterdir()) == []
