@@ -1,30 +1,57 @@
-"""Reproducible builds: the same commit gives the same bytes, with its version on every page."""
+"""Reproducible builds: the same commit gives the same bytes, with its version on every page.
+
+Built from a commit of the working tree as it is, so that what is tested is
+what is about to be committed, not the last commit.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 
-def clone(dest: Path) -> Path:
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(dest)], check=True)
+# A commit of the working tree, dated in the past: at 20:30 UTC it is already
+# the next day in China Standard Time, so a date taken from the clock, or in
+# the build machine's time zone, cannot pass.
+COMMIT_DATE = "2024-03-09T20:30:00+00:00"
+DATE_IN_CHINA = "2024-03-10"
+DATE_IN_UTC = "2024-03-09"
+# What CI or a release script may set; the builds here must read the commit.
+RELEASE_VARIABLES = ("SOURCE_DATE_EPOCH", "COURSE_COMMIT", "CI_COMMIT_SHA", "GITHUB_SHA")
+
+
+def commit_working_tree(dest: Path) -> Path:
+    """What a build reads, as it is now (committed or not), committed on COMMIT_DATE."""
+    copy_project(dest)
+    shutil.copy2(ROOT / ".gitignore", dest / ".gitignore")
+    dated = dict(os.environ, GIT_AUTHOR_DATE=COMMIT_DATE, GIT_COMMITTER_DATE=COMMIT_DATE)
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "user.name=test", "-c", "user.email=test@localhost", "-c", "commit.gpgsign=false",
+                  "commit", "-q", "-m", "release under test"]):
+        subprocess.run(["git", *args], cwd=dest, env=dated, check=True, capture_output=True)
+    return dest
+
+
+def clone(source: Path, dest: Path) -> Path:
+    subprocess.run(["git", "clone", "-q", str(source), str(dest)], check=True)
     return dest
 
 
 def build(project: Path, out: Path, **env: str) -> None:
+    clean = {k: v for k, v in os.environ.items() if k not in RELEASE_VARIABLES}
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
         cwd=project, capture_output=True, text=True, timeout=300,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **env),
+        env=dict(clean, NO_MKDOCS_2_WARNING="1", **env),
     )
     assert done.returncode == 0, done.stderr[-3000:]
 
@@ -43,9 +70,8 @@ def git(project: Path, *args: str) -> str:
 @pytest.fixture(scope="module")
 def two_clones(tmp_path_factory):
     base = tmp_path_factory.mktemp("reproducible")
-    if not (ROOT / ".git").exists():
-        pytest.fail("这个测试要从 git 仓库中运行：版本号和日期取自提交。")
-    first, second = clone(base / "first"), clone(base / "elsewhere" / "second")
+    first = commit_working_tree(base / "first")
+    second = clone(first, base / "elsewhere" / "second")
     # Different paths, hash seeds and time zones: nothing of the machine may show in the output.
     build(first, base / "out-first", PYTHONHASHSEED="1", TZ="UTC")
     build(second, base / "out-second", PYTHONHASHSEED="4242", TZ="America/New_York")
@@ -62,16 +88,18 @@ def test_the_same_commit_builds_identical_trees(two_clones):
 
 def test_version_file_and_footer_name_the_commit_and_its_date(two_clones):
     base, project = two_clones
-    version = json.loads((base / "out-first" / "version.json").read_text(encoding="utf-8"))
-    commit_time = int(git(project, "log", "-1", "--format=%ct"))
-    date = datetime.fromtimestamp(commit_time, timezone(timedelta(hours=8))).strftime("%Y-%m-%d")
-    assert version == {"commit": git(project, "rev-parse", "HEAD"), "date": date, "modified": False, "version": "1.0"}
-    for page in ("index.html", "topics/index.html"):
-        html = (base / "out-first" / page).read_text(encoding="utf-8")
-        assert f"版本 1.0 · {date}" in html, page
-    # The sitemap is dated by the commit too, not by the day of the build.
-    sitemap = (base / "out-first" / "sitemap.xml").read_text(encoding="utf-8")
-    assert f"<lastmod>{datetime.fromtimestamp(commit_time, timezone.utc):%Y-%m-%d}</lastmod>" in sitemap
+    assert git(project, "log", "-1", "--format=%cI") == COMMIT_DATE
+    for out in ("out-first", "out-second"):  # built in UTC and in New York
+        version = json.loads((base / out / "version.json").read_text(encoding="utf-8"))
+        assert version == {"commit": git(project, "rev-parse", "HEAD"), "date": DATE_IN_CHINA,
+                           "modified": False, "version": "1.0"}
+        for page in ("index.html", "topics/index.html"):
+            html = (base / out / page).read_text(encoding="utf-8")
+            assert f"版本 1.0 · {DATE_IN_CHINA}" in html, page
+        # The sitemap is dated by the commit too (MkDocs writes it in UTC), not by the day of the build.
+        sitemap = (base / out / "sitemap.xml").read_text(encoding="utf-8")
+        assert f"<lastmod>{DATE_IN_UTC}</lastmod>" in sitemap
+        assert sitemap.count("<lastmod>") == sitemap.count(f"<lastmod>{DATE_IN_UTC}</lastmod>")
 
 
 def test_a_build_with_uncommitted_changes_says_so(two_clones, tmp_path):
