@@ -19,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import venv
@@ -106,10 +108,28 @@ def apt_install(packages: list[str]) -> bool:
         policy.chmod(0o755)
     try:
         subprocess.call(["apt-get", "update", "-qq"], env=env)
-        return subprocess.call(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env) == 0
+        installed = subprocess.call(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env) == 0
     finally:
         if ours:
             policy.unlink()
+    keep_services_off(packages)
+    return installed
+
+
+# Services Debian's packages enable at boot on installing; the tests only need the programs.
+PACKAGE_SERVICES = {"nginx": ["nginx"], "openssh-server": ["ssh"], "rsync": ["rsync"]}
+
+
+def keep_services_off(packages: list[str]) -> None:
+    """Leave the services of packages installed here disabled at boot, as they were before."""
+    for package in packages:
+        for service in PACKAGE_SERVICES.get(package, []):
+            if shutil.which("deb-systemd-helper"):
+                subprocess.call(["deb-systemd-helper", "disable", f"{service}.service"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if shutil.which("update-rc.d") and Path(f"/etc/init.d/{service}").exists():
+                subprocess.call(["update-rc.d", service, "disable"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def ensure_test_tools() -> dict[str, str]:
@@ -162,6 +182,72 @@ def build(python: Path, extra: list[str]) -> int:
     return 0
 
 
+DEFAULT_ADDRESS = "127.0.0.1:8000"
+
+
+def serve_address(extra: list[str]) -> tuple[str, list[str]]:
+    """The preview's host:port from `--port N` or MkDocs' own `-a HOST:PORT`; the other arguments."""
+    address, rest, words = DEFAULT_ADDRESS, [], iter(extra)
+    for word in words:
+        if word in {"--port", "-a", "--dev-addr"}:
+            value = next(words, "")
+            address = f"127.0.0.1:{value}" if word == "--port" else value
+        elif word.startswith(("--port=", "--dev-addr=")):
+            value = word.split("=", 1)[1]
+            address = f"127.0.0.1:{value}" if word.startswith("--port=") else value
+        else:
+            rest.append(word)
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        fail(f"预览地址“{address}”写得不对。请写成 --port 8001，或 -a 127.0.0.1:8001 这样的“主机:端口”。")
+    return address, rest
+
+
+def port_taken(address: str) -> bool:
+    """Whether the preview could not listen there (checked as MkDocs' server binds: reuse allowed)."""
+    host, _, port = address.rpartition(":")
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), int(port)))
+        except OSError:
+            return True
+    return False
+
+
+def serve(extra: list[str]) -> int:
+    python = ensure_packages(BUILD_REQUIREMENTS)
+    address, rest = serve_address(extra)
+    if port_taken(address):
+        port = int(address.rpartition(":")[2])
+        fail(
+            f"预览用的地址 {address} 已被占用（可能另一个预览窗口还开着）。"
+            f"请先关掉它（在它的窗口按 Ctrl+C），或换一个端口：python3 run.py serve --port {port + 1}"
+        )
+    code = call([str(python), "-m", "mkdocs", "serve", "-a", address, *rest], cwd=ROOT, env=tool_env())
+    if code in INTERRUPTED:
+        print("预览已停止。")
+        return 0
+    return code
+
+
+# How a child that Ctrl+C stopped ends: killed by SIGINT, or exiting with 130.
+INTERRUPTED = {-signal.SIGINT, 128 + signal.SIGINT}
+
+
+def call(command: list[str], **options) -> int:
+    """Run a child to its end. Ctrl+C reaches the child as well; here it only waits for it."""
+    child = subprocess.Popen(command, **options)
+    interrupted = False
+    while True:
+        try:
+            code = child.wait()
+        except KeyboardInterrupt:
+            interrupted = True
+            continue
+        return -signal.SIGINT if interrupted and code == 0 else code
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"build", "serve", "check", "test", "publish", "rollback", "releases"}:
         print(__doc__)
@@ -180,12 +266,7 @@ def main(argv: list[str]) -> int:
             env=tool_env(PYTHONPATH=str(ROOT / "hooks")),
         )
     if command == "serve":
-        python = ensure_packages(BUILD_REQUIREMENTS)
-        return subprocess.call(
-            [str(python), "-m", "mkdocs", "serve", "-a", "127.0.0.1:8000", *extra],
-            cwd=ROOT,
-            env=tool_env(),
-        )
+        return serve(extra)
     python = ensure_packages(TEST_REQUIREMENTS)
     env = tool_env(**ensure_test_tools())
     return subprocess.call([str(python), "-m", "pytest", *extra], cwd=ROOT, env=env)
