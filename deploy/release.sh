@@ -65,7 +65,13 @@ check_wait() {
 lock() {
     command -v flock >/dev/null 2>&1 ||
         fail "主机上没有 flock 命令（util-linux 软件包提供），无法保证两次发布不同时进行。线上站点未改动。请先安装 util-linux。"
-    exec 9>>"$LOCK" || fail "无法创建锁文件 $target/$LOCK：部署账号对发布目录要有写权限。线上站点未改动。"
+    # Checked in a subshell: a failed redirection of exec would end this shell with its own words.
+    if [ ! -e "$LOCK" ] && ! ( : >>"$LOCK" ) 2>/dev/null; then
+        fail "无法创建锁文件 $target/$LOCK：部署账号对发布目录要有写权限。线上站点未改动。"
+    fi
+    # Read access is enough for flock: an administrator and the CI account can share the file.
+    [ -r "$LOCK" ] || fail "无法读取锁文件 $target/$LOCK：请让部署账号能读它。线上站点未改动。"
+    exec 9<"$LOCK"
     flock -w "$1" 9 ||
         fail "另一次发布或回滚正在进行（锁文件 $target/$LOCK 被占用），等待 $1 秒后仍未结束。线上站点未改动。请稍后重试，或用 --wait 秒数（环境变量 PUBLISH_LOCK_WAIT）等得更久。"
 }
@@ -109,11 +115,14 @@ sweep_incoming() {
     done
 }
 
+check_publish() {  # id keep wait: before the target is made
+    case $1 in ''|.*|*[!A-Za-z0-9._-]*) fail "发布编号“$1”不合法。" ;; esac
+    case $2 in ''|*[!0-9]*|0) fail "保留的版本数“$2”应为正整数。" ;; esac
+    check_wait "$3"
+}
+
 publish() {
     id=$1 keep=$2
-    case $id in ''|.*|*[!A-Za-z0-9._-]*) fail "发布编号“$id”不合法。" ;; esac
-    case $keep in ''|*[!0-9]*|0) fail "保留的版本数“$keep”应为正整数。" ;; esac
-    check_wait "$3"
     check_current
     lock "$3"
     check_current
@@ -156,7 +165,8 @@ rollback() {
     live=$(live_release)
     # Newest first; the live release's entries and releases deleted by hand are passed over.
     chosen= line= skipped=
-    for entry in $(awk '{ line[NR] = NR ":" $0 } END { for (i = NR; i >= 1; i--) print line[i] }' history); do
+    entries=$(awk '{ line[NR] = NR ":" $0 } END { for (i = NR; i >= 1; i--) print line[i] }' history)
+    while read -r entry; do
         name=${entry#*:}
         [ -n "$name" ] && [ "$name" != "$live" ] || continue
         if [ -d "releases/$name" ]; then
@@ -164,7 +174,9 @@ rollback() {
             break
         fi
         case " $skipped " in *" $name "*) ;; *) skipped="${skipped:+$skipped }$name" ;; esac
-    done
+    done <<EOF
+$entries
+EOF
     [ -n "$chosen" ] || fail "没有更早的版本可以回滚（线上：${live:-无}${skipped:+；文件已不存在的版本：$skipped}）。线上站点未改动。"
     switch_to "$chosen" "$(head -n "$line" history)"
     echo "已回滚：${live:-无} → $chosen${skipped:+（跳过了文件已不存在的版本：$skipped）}"
@@ -208,16 +220,22 @@ open_target() {  # "create", or nothing
     trap 'exit 1' HUP INT TERM PIPE
 }
 
-command=${1:-}
-target=${2:-}
-[ -n "$target" ] || fail "用法：sh release.sh publish|rollback|status 目标目录 [...]"
-case $command in
-    publish) open_target create; publish "${3:-}" "${4:-}" "${5:-}" ;;
-    rollback) open_target; rollback "${3:-}" ;;
-    status) open_target; status ;;
-    *) fail "未知操作“$command”：应为 publish、rollback 或 status。" ;;
-esac
-if [ -n "$problems" ]; then
-    printf '注意：线上已经是上面这个版本，但是：\n%s' "$problems" >&2
-    exit 3
-fi
+main() {
+    command=${1:-}
+    target=${2:-}
+    [ -n "$target" ] || fail "用法：sh release.sh publish|rollback|status 目标目录 [...]"
+    case $command in
+        publish) check_publish "${3:-}" "${4:-}" "${5:-}"; open_target create; publish "$3" "$4" "$5" ;;
+        rollback) open_target; rollback "${3:-}" ;;
+        status) open_target; status ;;
+        *) fail "未知操作“$command”：应为 publish、rollback 或 status。" ;;
+    esac
+    if [ -n "$problems" ]; then
+        printf '注意：线上已经是上面这个版本，但是：\n%s' "$problems" >&2
+        exit 3
+    fi
+}
+
+# The last line, with nothing after it: a shell reading this script from stdin runs
+# main as soon as it has read this line, and what follows on stdin is publish.py's answer.
+main "$@"

@@ -236,3 +236,21 @@ def test_rollback_and_releases_never_create_a_mistyped_target(tmp_path):
         done = publish(command, "--target", str(other))
         assert done.returncode == 1 and "发布目录" in done.stderr
     assert list(other.iterdir()) == []
+
+
+def test_a_host_whose_sh_is_bash(tmp_path, sites):
+    # Some hosts' sh is bash, which runs each line of a script piped to it as soon as it has
+    # read it: the answer publish.py sends after the copy must not be taken for script text.
+    bash = shutil.which("bash")
+    if not bash:
+        pytest.skip("no bash here")
+    shell = tmp_path / "bin"
+    shell.mkdir()
+    (shell / "sh").symlink_to(bash)
+    path = {"PATH": f"{shell}{os.pathsep}{os.environ['PATH']}"}
+    target = tmp_path / "srv"
+    for name in ("A", "B"):
+        ok("publish", "--target", str(target), "--site", str(sites[name]), **path)
+        assert live(target) == name
+    ok("rollback", "--target", str(target), **path)
+    assert live(target) == "A" and leftovers(target) == []
