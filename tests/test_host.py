@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -65,6 +66,40 @@ def test_a_missing_page_gets_the_sites_own_404(served_site):
     assert f'href="{served_site.base_url}">课程首页' in html
     status, _, body = fetch(served_site.base_url + "topics/no/such/page.html")
     assert status == 404 and "页面不存在" in body.decode("utf-8")
+
+
+def test_a_forbidden_address_gets_the_sites_own_403(served_site):
+    # A folder with no index.html: nginx may not list it.
+    status, headers, body = fetch(served_site.base_url + "assets/")
+    assert status == 403
+    html = body.decode("utf-8")
+    assert "md-content" in html and "无法访问" in html and "403" in html
+    assert "/training/assets/" in html
+    assert f'href="{served_site.base_url}">课程首页' in html
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_hidden_files_and_editor_backups_in_a_release_are_never_served(served_site):
+    release = served_site.directory
+    planted = [".git/config", ".git/HEAD", ".env", "index.html~", "topics/.index.html.swp", "version.json.bak",
+               "topics/index.html.orig", "assets/.DS_Store"]
+    try:
+        for name in planted:
+            (release / name).parent.mkdir(parents=True, exist_ok=True)
+            (release / name).write_text("SECRET=1\n", encoding="utf-8")
+        # As typed, with an encoded dot, and a folder that exists only as a hidden one.
+        for address in (*planted, ".git/", "%2Eenv", "topics/%2eindex.html.swp", "INDEX.HTML.BAK"):
+            status, _, body = fetch(served_site.base_url + address)
+            assert status == 404, address
+            assert b"SECRET" not in body, address
+            assert "页面不存在" in body.decode("utf-8"), address
+        # Ordinary files around them are served as before.
+        assert fetch(served_site.base_url + "version.json")[0] == 200
+        assert fetch(served_site.base_url + "topics/")[0] == 200
+    finally:
+        shutil.rmtree(release / ".git", ignore_errors=True)
+        for name in planted:
+            (release / name).unlink(missing_ok=True)
 
 
 def test_addresses_without_their_slash_redirect_within_the_sub_path(served_site):
