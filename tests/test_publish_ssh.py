@@ -62,7 +62,7 @@ def test_two_publishes_over_ssh_at_the_same_time(tmp_path, ssh_server):
     target = tmp_path / "srv"
     remote, env = ssh_server.target(target), ssh_server.client_env()
     failures = []
-    for round_number in range(4):
+    for round_number in range(3):
         names = {f"r{round_number}a", f"r{round_number}b"}
         runs = [start(remote, make_variant(tmp_path / "sites" / name, name), env, "--keep", "2")
                 for name in sorted(names)]
