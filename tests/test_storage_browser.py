@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import copy_project, mkdocs_build
+
 LESSON = "positioning/"
 SEARCH_FIELD = "input[data-md-component=search-query]"
 
@@ -132,25 +134,44 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep the test output readable
         pass
 
+    def end_headers(self):
+        # A site replaced in place must be fetched anew, not revalidated by date.
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+class OneHost:
+    """Static sites under sub-paths of one origin (127.0.0.1, a free port)."""
+
+    def __init__(self, root):
+        self.root = root
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def put(self, name: str, site_dir) -> str:
+        """Serve `site_dir` at /name/ (replacing what was there); return its URL."""
+        shutil.rmtree(self.root / name, ignore_errors=True)
+        shutil.copytree(site_dir, self.root / name)
+        return self.origin + name + "/"
+
 
 @pytest.fixture(scope="module")
-def one_host_two_sites(served_site, tmp_path_factory):
-    """The same course under two sub-paths of one origin (127.0.0.1, a free port)."""
-    root = tmp_path_factory.mktemp("one-host")
-    for name in ("course-a", "course-b"):
-        shutil.copytree(served_site.directory, root / name)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+def one_host(tmp_path_factory):
+    host = OneHost(tmp_path_factory.mktemp("one-host"))
+    thread = threading.Thread(target=host.server.serve_forever, daemon=True)
     thread.start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
-        yield origin + "course-a/", origin + "course-b/"
+        yield host
     finally:
-        server.shutdown()
-        server.server_close()
+        host.server.shutdown()
+        host.server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def one_host_two_sites(one_host, served_site):
+    """The same course under two sub-paths of one host."""
+    return one_host.put("course-a", served_site.directory), one_host.put("course-b", served_site.directory)
 
 
 def single(page):
@@ -222,4 +243,46 @@ def test_progress_saved_under_the_old_key_is_read_once(one_host_two_sites, page)
     page.goto(site_b + LESSON, wait_until="networkidle")
     quiz, _ = single(page)
     assert result(quiz) == ""
+    assert page.script_errors == []
+
+
+@pytest.fixture(scope="module")
+def edition_build(tmp_path_factory):
+    """The course built as a named edition (extra.course_edition)."""
+    work = tmp_path_factory.mktemp("edition")
+    project = copy_project(work / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert '  course_version: "1.0"\n' in text
+    config.write_text(text.replace('  course_version: "1.0"\n', '  course_version: "1.0"\n  course_edition: instructor\n'),
+                      encoding="utf-8")
+    result = mkdocs_build(project, work / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return work / "site"
+
+
+def test_another_edition_at_the_same_address_keeps_its_own_progress(one_host, served_site, edition_build, page):
+    trainee = one_host.put("course-e", served_site.directory)
+    page.goto(trainee + LESSON, wait_until="networkidle")
+    page.evaluate("localStorage.clear()")
+    page.reload(wait_until="networkidle")
+    quiz, key = single(page)
+    answer(quiz, key["answer"])
+    assert result(quiz).startswith("✓")
+
+    # The instructors' edition published where the trainees' was.
+    one_host.put("course-e", edition_build)
+    page.reload(wait_until="networkidle")
+    quiz, key = single(page)
+    assert result(quiz) == ""
+    values = quiz.locator(".quiz__options input").evaluate_all("inputs => inputs.map(i => i.value)")
+    answer(quiz, next(v for v in values if v != key["answer"]))
+    quiz_id = quiz.get_attribute("data-quiz-id")
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert "/course-e/.course-quiz.instructor:" + quiz_id in keys, keys
+
+    one_host.put("course-e", served_site.directory)
+    page.reload(wait_until="networkidle")
+    quiz, _ = single(page)
+    assert result(quiz).startswith("✓")
     assert page.script_errors == []
