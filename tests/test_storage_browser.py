@@ -23,7 +23,8 @@ from conftest import copy_project, mkdocs_build
 LESSON = "positioning/"
 SEARCH_FIELD = "input[data-md-component=search-query]"
 
-# What Chromium does with site data blocked: reading either property throws.
+# What Chromium does with site data blocked (checked against a profile that
+# blocks it): reading either property throws this SecurityError.
 BLOCK_STORAGE = """
 for (const name of ["localStorage", "sessionStorage"]) {
   Object.defineProperty(window, name, {
