@@ -30,6 +30,13 @@ def test_raw_html_in_markdown_is_sanitised():
 
 def test_plain_text_skips_the_parser_but_is_escaped():
     assert markup.block("甲 < 乙 & 丙") == "<p>甲 &lt; 乙 &amp; 丙</p>"
+    assert markup.block("甲乙丙") == "<p>甲乙丙</p>"
+
+
+def test_a_character_reference_means_the_same_with_or_without_other_markdown():
+    # Markdown reads &lt; as "<": the plain-text shortcut must not show it as written.
+    assert markup.block("甲 &lt;乙&gt;") == "<p>甲 &lt;乙&gt;</p>"
+    assert markup.block("甲 &lt;乙&gt; *丙*") == "<p>甲 &lt;乙&gt; <em>丙</em></p>"
 
 
 def test_answers_feedback_and_explanations_travel_as_data_not_text():

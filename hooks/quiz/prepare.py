@@ -32,6 +32,7 @@ class Job:
 @dataclass
 class Prepared:
     bank: Bank
+    # What the search index shows as HTML: text, escaped (render.search_text, render.search_label).
     prompts: dict[str, str] = field(default_factory=dict)  # id -> prompt text to index
     labels: dict[str, str] = field(default_factory=dict)  # search result title -> its index text
     # Whole files come ready, as set templates; exercises placed one by one
@@ -47,7 +48,7 @@ def prepare(job: Job) -> Prepared:
     if job.render:
         prepared.sets = {name: set_template(bank, name) for name in bank.groups}
         index_text = _segmenter(job)
-        prepared.prompts = {i: index_text(render.plain_prompt(ex)) for i, ex in bank.exercises.items()}
+        prepared.prompts = {i: index_text(render.search_text(ex)) for i, ex in bank.exercises.items()}
         # The titles of their search results as placed by file: few, but one segmentation each.
         titles = {
             render.search_label(bank.titles.get(group) or render.DEFAULT_SET_TITLE, bank.exercises[i])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from . import markup
@@ -24,8 +26,13 @@ CHECK_LABEL = {"open": "查看参考答案"}
 DEFAULT_SET_TITLE = "练习"
 
 
-def esc(text: str) -> str:
-    return html.escape(str(text), quote=True)
+# Text for HTML; it never carries a control character, so never a placement mark.
+esc = markup.esc
+
+
+def _as_attribute(own_markup: str) -> str:
+    """Markup of our own, marks and all, as the value of an attribute."""
+    return html.escape(own_markup, quote=True)
 
 
 def render_set(name: str, title: str, bodies: list[str], score: bool = False) -> str:
@@ -53,7 +60,8 @@ def render_broken(exercise_id: str, number: int) -> str:
 
 # Stand-ins for what depends on where an exercise is placed: its number in
 # the set and the link to its section, relative to the page that shows it.
-# YAML text can hold no control character, so no exercise can forge them.
+# Text reaches the markup only through esc() and markup.block(), which drop
+# every control character, so no exercise can forge them.
 NUMBER_SLOT = "\x1fnumber\x1f"
 HREF_SLOT = "\x1fhref\x1f"
 TITLE_SLOT = "\x1ftitle\x1f"
@@ -141,29 +149,85 @@ def _options(ex: Exercise, qid: str, kind: str) -> str:
 
 
 def _prompt_with_blanks(ex: Exercise) -> str:
-    # Mark blanks with tokens Markdown leaves alone, then swap in the inputs.
-    counter = iter(range(len(ex.blanks) or 1_000))
-    tokens: list[str] = []
+    return fill_prompt(ex.prompt).html
 
-    def token(_match) -> str:
-        tokens.append(f"QUIZBLANK{next(counter)}X")
-        return tokens[-1]
 
-    rendered = markup.block(BLANK.sub(token, ex.prompt))
-    for index, name in enumerate(tokens):
-        rendered = rendered.replace(
-            name,
-            f'<input type="text" class="quiz__blank" data-blank="{index}" '
-            f'aria-label="第 {index + 1} 空" autocomplete="off">',
-        )
-    return rendered
+# Where a blank's input cannot stand: code shows its text as written, and a
+# link or a summary would take the click meant for the input.
+NO_INPUT = ("code", "pre", "kbd", "samp", "a", "summary")
+BLANK_INPUT = (
+    '<input type="text" class="quiz__blank" data-blank="{index}" '
+    'aria-label="第 {number} 空" autocomplete="off">'
+)
+
+
+@dataclass(frozen=True)
+class FillPrompt:
+    html: str  # the cleaned prompt, an input in place of each blank that can hold one
+    text: str  # its words, each blank written ____
+    misplaced: dict  # blank index -> where it stands instead: "attribute", an element of NO_INPUT, "missing", "repeated"
+
+
+@lru_cache(maxsize=4096)
+def fill_prompt(prompt: str) -> FillPrompt:
+    """A fill-in prompt rendered with its blanks, and the blanks that cannot take an input.
+
+    Each blank becomes a word Markdown leaves alone, a prefix the prompt does
+    not contain (not even as character references) and its index, so that
+    after rendering each is found where it ended up: in text, in an
+    attribute, in code, or gone.
+    """
+    prefix = "quizblank"
+    while prefix in prompt or prefix in html.unescape(prompt):
+        prefix += "q"
+    token = re.compile(re.escape(prefix) + r"(\d+)x")
+    counter = iter(range(1_000_000))
+    marked = BLANK.sub(lambda _: f"{prefix}{next(counter)}x", prompt)
+    rendered = markup.block(marked)
+    holes = len(BLANK.findall(prompt))
+    places, words = _token_places(rendered, token, plain=not markup.MARKDOWN_SIGNS.search(marked))
+    misplaced = {}
+    for index in range(holes):
+        found = places.get(index, [])
+        if len(found) != 1:
+            misplaced[index] = "repeated" if found else "missing"
+        elif found[0]:
+            misplaced[index] = found[0]
+
+    def swap(found) -> str:
+        index = int(found.group(1))
+        if index >= holes or index in misplaced:
+            return "____"
+        return BLANK_INPUT.format(index=index, number=index + 1)
+
+    text = markup.ASCII_SPACE.sub(" ", token.sub("____", words)).strip()
+    return FillPrompt(token.sub(swap, rendered), text, misplaced)
+
+
+def _token_places(rendered: str, token, plain: bool) -> tuple[dict[int, list[str]], str]:
+    """index -> where each of its copies stands ("" in text, "attribute", an element of NO_INPUT); and the words."""
+    # Plain text, the common case, is one run of text: every blank stands in it.
+    events = [("text", markup.text(rendered), ())] if plain else markup.walk(rendered)
+    places: dict[int, list[str]] = {}
+    words = []
+    for event in events:
+        if event[0] == "tag":
+            for _, value in event[2]:
+                for found in token.finditer(value or ""):
+                    places.setdefault(int(found.group(1)), []).append("attribute")
+            continue
+        words.append(event[1])
+        enclosing = next((tag for tag in reversed(event[2]) if tag in NO_INPUT), "")
+        for found in token.finditer(event[1]):
+            places.setdefault(int(found.group(1)), []).append(enclosing)
+    return places, "".join(words)
 
 
 def _order(ex: Exercise, qid: str) -> str:
     rows = []
     for index, item in enumerate(ex.items):
         text = markup.inline(item)
-        plain = esc(html.unescape(_strip_tags(text)))
+        plain = esc(markup.text(text))
         rows.append(
             f'<li class="quiz__item" data-item="{LETTERS[index]}"><span class="quiz__text">{text}</span> '
             '<span class="quiz__moves">'
@@ -174,18 +238,25 @@ def _order(ex: Exercise, qid: str) -> str:
     return f'<ol class="quiz__order">{"".join(rows)}</ol>'
 
 
+# Material's search shows an entry's title and text as HTML (innerHTML), as
+# its own indexer writes them: text with & < > escaped, which its tokenizer
+# and its <mark> highlighting keep intact. So is every entry made here.
+
 def search_label(set_title: str, ex: Exercise) -> str:
-    """The title of an exercise's search result."""
-    return f"{set_title} · {ex.kind}"
+    """The title of an exercise's search result, as the index holds it."""
+    return html.escape(f"{markup.without_controls(set_title)} · {ex.kind}", quote=False)
+
+
+def search_text(ex: Exercise) -> str:
+    """The prompt's words, as the index holds them."""
+    return html.escape(plain_prompt(ex), quote=False)
 
 
 def plain_prompt(ex: Exercise) -> str:
-    """The prompt as plain text, for a search index."""
-    return html.unescape(_strip_tags(markup.block(BLANK.sub("____", ex.prompt)))).strip()
-
-
-def _strip_tags(text: str) -> str:
-    return re.sub(r"<[^>]+>", "", text)
+    """The prompt as the trainee reads it, in plain text."""
+    if ex.type == "fill":
+        return fill_prompt(ex.prompt).text
+    return markup.text(markup.block(ex.prompt))
 
 
 CONTROLS = {
@@ -252,4 +323,4 @@ def _solution(ex: Exercise) -> str:
         f"{_solution_parts(ex)}{explanation}"
         f'<p class="quiz__section">相关小节：<a href="{HREF_SLOT}">{TITLE_SLOT}</a></p>'
     )
-    return f'<section class="quiz__solution" hidden data-content="{esc(inner)}"></section>'
+    return f'<section class="quiz__solution" hidden data-content="{_as_attribute(inner)}"></section>'

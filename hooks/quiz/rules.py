@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import markup, render
 from .model import BLANK, LETTERS, Exercise, normalize_answer
 from .problems import Problem
 
@@ -33,6 +34,81 @@ def check_exercise(ex: Exercise, raw: dict) -> list[Problem]:
     for name in sorted(SPECIFIC_FIELDS & set(raw) - TYPE_FIELDS[ex.type]):
         found.append(problem(ex, (name,), f"{ex.kind}不用 {name} 字段。", f"删去 {name}，或把 type 改成用它的题型。"))
     found += CHECKS[ex.type](ex)
+    found += _control_characters(ex, raw)
+    found += _outside_resources(ex)
+    return found
+
+
+def _strings(value):
+    """(path, text) for every string in a piece of YAML data, in document order."""
+    stack = [((), value)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            stack += reversed([(path + (key,), item) for key, item in value.items()])
+        elif isinstance(value, list):
+            stack += reversed([(path + (index,), item) for index, item in enumerate(value)])
+
+
+def _control_message(text: str) -> tuple[str, str]:
+    """What to say of a text that holds control characters, and how to fix it."""
+    codes = list(dict.fromkeys(f"U+{ord(c):04X}" for c in markup.CONTROL.findall(text)))
+    where = markup.CONTROL.search(text).start() + 1
+    return (
+        f"文字中有看不见的控制字符 {'、'.join(codes[:3])}（第 {where} 个字符处），它会扰乱网页。",
+        "删去这个字符。它多半来自双引号字符串里的转义（如 \\x1f、\\u0007、\\e、\\0）"
+        "或从别处粘贴的文字；换行和制表（\\n、\\t）可以照常使用。",
+    )
+
+
+def _control_characters(ex: Exercise, raw: dict) -> list[Problem]:
+    """No text may hold a control character but newline and tab: the renderer marks its own places with them."""
+    found = []
+    for path, text in _strings(raw):
+        if markup.CONTROL.search(text):
+            found.append(problem(ex, path, *_control_message(text)))
+    # The file's title, seen from each of its exercises: the same Problem each time, so reported once.
+    title = ex.document.data.get("title") if ex.document and isinstance(ex.document.data, dict) else None
+    if isinstance(title, str) and markup.CONTROL.search(title):
+        line, column = ex.document.mark(("title",))
+        found.append(Problem(ex.path, line, column, "", "title", *_control_message(title)))
+    return found
+
+
+def _markdown_fields(ex: Exercise):
+    """(path, Markdown text) for every field shown as Markdown."""
+    for name in ("prompt", "explanation", "hint", "reference"):
+        if getattr(ex, name):
+            yield (name,), getattr(ex, name)
+    for index, option in enumerate(ex.options):
+        yield ("options", index, "text"), option.text
+        if option.feedback:
+            yield ("options", index, "feedback"), option.feedback
+    for value, text in ex.feedback.items():
+        yield ("feedback", value), text
+    for name in ("items", "rubric"):
+        for index, text in enumerate(getattr(ex, name)):
+            yield (name, index), text
+
+
+def _outside_resources(ex: Exercise) -> list[Problem]:
+    """Nothing in an exercise loads from another host: the site promises no outside requests."""
+    found = []
+    for path, text in _markdown_fields(ex):
+        if "<" not in text and "![" not in text:
+            continue  # no image can come of it
+        cleaned = render.fill_prompt(text).html if path == ("prompt",) and ex.type == "fill" else markup.block(text)
+        for url in markup.resources(cleaned):
+            if markup.is_outside(url):
+                shown = markup.without_controls(url).strip()
+                found.append(problem(
+                    ex, path,
+                    f"图片地址 {shown} 指向外部：页面一打开就会向站外请求，内网学员也看不到它。",
+                    "把图片放进 docs/ 下（例如 docs/images/），用相对路径引用，如 ![说明](../images/x.png)；"
+                    "指向外部网页的普通链接可以保留。",
+                ))
     return found
 
 
@@ -66,6 +142,9 @@ def _fill(ex: Exercise) -> list[Problem]:
             f"题干中有 {holes} 个空（____），blanks 却给了 {len(ex.blanks)} 组答案。",
             "让题干中 4 个以上下划线标出的空与 blanks 的组数一致。",
         ))
+    for index, where in sorted(render.fill_prompt(ex.prompt).misplaced.items()):
+        message, fix = MISPLACED_BLANK[where]
+        found.append(problem(ex, ("prompt",), f"第 {index + 1} 个空（____）{message}", fix))
     for i, accepted in enumerate(ex.blanks):
         for j, text in enumerate(accepted):
             if not normalize_answer(text):
@@ -75,6 +154,27 @@ def _fill(ex: Exercise) -> list[Problem]:
                     "写出实际的文字答案。",
                 ))
     return found
+
+
+# Where a blank stands instead of in text (render.fill_prompt): what that means, how to fix it.
+_IN_CODE = (
+    "写在了代码里（反引号 ` 之间或代码块中），页面上会原样显示下划线，放不下输入框。",
+    "删去空两侧的反引号或代码块的缩进；若只想显示下划线，写少于 4 个。",
+)
+MISPLACED_BLANK = {
+    "attribute": (
+        "写在了 HTML 属性里（如图片的 alt、title 或链接地址），页面上放不下输入框。",
+        "把空移到正文文字中。",
+    ),
+    "code": _IN_CODE, "pre": _IN_CODE, "kbd": _IN_CODE, "samp": _IN_CODE,
+    "a": ("写在了链接文字里：点输入框会打开链接。", "把空移到链接之外。"),
+    "summary": ("写在了折叠块的标题（summary）里：点输入框会展开或收起。", "把空移到折叠内容或正文中。"),
+    "missing": (
+        "在页面上不会显示（写在了 HTML 注释或会被清除的标签里）。",
+        "把空移到正文文字中。",
+    ),
+    "repeated": ("在页面上出现了不止一次。", "改写这一处，让每个空只出现一次。"),
+}
 
 
 def _order(ex: Exercise) -> list[Problem]:

@@ -121,14 +121,15 @@ class QuizSession:
         """(anchor, title, text) per exercise the last expand() placed: its prompt only.
 
         Search finds an exercise by its prompt, with its lesson; answers,
-        feedback and explanations never reach the index. Segmented for
-        Chinese search when the preparation's job asked for it.
+        feedback and explanations never reach the index. Title and text are
+        escaped text, since the site's search shows them as HTML. Segmented
+        for Chinese search when the preparation's job asked for it.
         """
         index_text = self._segment if self.preparation.job.segment else str
         prompts = self.prepared.prompts
         return [
             (f"quiz-{ex.id}", index_text(render.search_label(set_title, ex)),
-             prompts.get(ex.id) or index_text(render.plain_prompt(ex)))
+             prompts.get(ex.id) or index_text(render.search_text(ex)))
             for set_title, ex in self.placed
         ]
 
