@@ -182,3 +182,12 @@ def test_a_search_for_a_hostile_prompt_shows_it_as_text(hostile_site, watched, e
     assert inline_handlers(page) == []
     # The query's words are still highlighted: escaping survived the <mark>s.
     assert article.first.locator("mark").count() >= 1
+    # Following the result opens the lesson with the words highlighted there too (?h=…).
+    article.first.click()
+    prompt = page.locator(f'.quiz[data-quiz-id="{exercise_id}"] .quiz__prompt')
+    prompt.locator("mark").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert "h=" in page.url
+    assert LITERAL.format(name) in prompt.inner_text()
+    assert page.evaluate("window.xss") == []
+    assert inline_handlers(page) == []
