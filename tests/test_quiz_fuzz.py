@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from quiz.bank import load_bank
+from quiz.limits import MAX_DEPTH
 from quiz.problems import Problem
 
 FIELDS = ["id", "type", "section", "prompt", "options", "answer", "explanation", "hint", "blanks",
@@ -40,18 +41,74 @@ documents = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents)
-def test_random_documents_only_ever_give_problems(document):
+def problems_of(document: str | bytes) -> list[Problem]:
+    """The problems load_bank finds in a folder holding `document` as its one exercise file."""
     folder = Path(tempfile.mkdtemp())
     try:
         shutil.copy(ROOT / "exercises" / "schema.json", folder / "schema.json")
         target = folder / "fuzz.yml"
         target.write_bytes(document if isinstance(document, bytes) else document.encode("utf-8"))
-        bank = load_bank(folder, folder)
-        assert all(isinstance(p, Problem) and p.line >= 1 and p.format() for p in bank.problems)
+        problems = load_bank(folder, folder).problems
+        assert all(isinstance(p, Problem) and p.line >= 1 and p.format() for p in problems)
+        return problems
     finally:
         shutil.rmtree(folder)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents)
+def test_random_documents_only_ever_give_problems(document):
+    problems_of(document)
+
+
+# Nesting: block mappings, then flow lists and mappings inside them, closed or not.
+@st.composite
+def nested(draw):
+    block = draw(st.integers(0, 2 * MAX_DEPTH))
+    flow = draw(st.lists(st.sampled_from([("[", "]"), ("{a: ", "}"), ("[1, ", ", 2]")]),
+                         max_size=2 * MAX_DEPTH))
+    flow *= draw(st.sampled_from([1, 1, 1, 1000]))  # now and then far past any limit
+    closed = draw(st.booleans())
+    keys = draw(st.lists(st.sampled_from(FIELDS), min_size=block, max_size=block))
+    text = "".join("  " * level + f"{key}:\n" for level, key in enumerate(keys))
+    text += "  " * block + "".join(o for o, _ in flow) + "x" + ("".join(c for _, c in reversed(flow)) if closed else "")
+    return text, block + len(flow), closed or not flow
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(nested())
+def test_nesting_past_the_limit_is_one_problem(case):
+    text, depth, closed = case
+    problems = problems_of(text)
+    deep = [p for p in problems if f"超过了 {MAX_DEPTH} 层" in p.message]
+    if depth > MAX_DEPTH:
+        assert len(problems) == 1 and deep
+    else:
+        assert not deep
+        assert closed or any("YAML 格式错误" in p.message for p in problems)
+
+
+# Anchors and aliases: nested laughs of any size, or any value written twice (PyYAML dumps that as &id001 … *id001).
+@st.composite
+def aliased(draw):
+    if draw(st.booleans()):
+        names = draw(st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,6}", fullmatch=True),
+                              min_size=1, max_size=10, unique=True))
+        fan_out = draw(st.integers(1, 12))
+        lines = [f"{names[0]}: &{names[0]} [{', '.join(['lol'] * fan_out)}]"]
+        lines += [f"{name}: &{name} [{', '.join([f'*{before}'] * fan_out)}]" for before, name in zip(names, names[1:])]
+        return "\n".join(lines) + "\n", names[0]
+    shared = draw(st.one_of(st.lists(values, max_size=3), st.dictionaries(st.sampled_from(FIELDS), values, max_size=3)))
+    return yaml.safe_dump({"exercises": [shared, shared]}, allow_unicode=True), "id001"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(aliased())
+def test_anchors_and_aliases_are_one_problem(case):
+    text, first_anchor = case
+    problems = problems_of(text)
+    assert len(problems) == 1
+    assert f"不支持 YAML 的锚点和引用（这里是 &{first_anchor}）" in problems[0].message
 
 
 exercise_like = st.fixed_dictionaries(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,18 +31,28 @@ class Bank:
         return [i for ids in self.groups.values() for i in ids]
 
 
-def exercise_files(folder: Path) -> list[Path]:
+def candidates(folder: Path) -> list[Path]:
+    """Every entry whose name says exercise file, whatever it is (a directory, a FIFO, a dangling link …)."""
     return sorted({p for pattern in PATTERNS for p in folder.glob(pattern)})
 
 
+def exercise_files(folder: Path, root: Path | None = None) -> list[Path]:
+    """The entries load_bank reads: regular files inside `root` (default: the folder's parent, the project)."""
+    root = root if root is not None else folder.parent
+    return [p for p in candidates(folder) if yamlsource.locate(p, root, p.name)[1] is None]
+
+
 def load_bank(folder: Path, display_root: Path) -> Bank:
-    """Read every exercise file in `folder`; collect every problem, never stop at the first."""
+    """Read every exercise file in `folder`; collect every problem, never stop at the first.
+
+    `display_root` is the project: paths are shown relative to it, and no file outside it is read.
+    """
     bank = Bank()
     schema_path = folder / SCHEMA_NAME
     loaded: list[Exercise] = []
-    for file in exercise_files(folder):
+    for file in candidates(folder):
         shown = file.relative_to(display_root).as_posix()
-        document, yaml_problems = yamlsource.load(file, shown)
+        document, yaml_problems = yamlsource.load(file, shown, display_root)
         if document is None:
             bank.problems += yaml_problems
             bank.unreadable.add(file.stem)
@@ -49,15 +60,13 @@ def load_bank(folder: Path, display_root: Path) -> Bank:
         # A refused tag or key leaves a gap the schema would report again: say it once.
         covered = {p.line for p in yaml_problems}
         problems = [p for p in schema.validate(document, shown, schema_path) if p.line not in covered]
-        problems += [_with_id(p, document) for p in yaml_problems]
+        starts = _starts(document)
+        problems += [_with_id(p, document, starts) for p in yaml_problems]
         bank.problems += problems
         if not isinstance(document.data, dict) or not isinstance(document.data.get("exercises"), list):
             bank.unreadable.add(file.stem)
             continue
-        bad_indexes = {
-            index for index, raw in enumerate(document.data["exercises"])
-            if any(_is_at(p, document, index) for p in problems)
-        }
+        bad_indexes = {_index_at(p, starts) for p in problems} - {None}
         if isinstance(document.data.get("title"), str):
             bank.titles[file.stem] = document.data["title"]
         if document.data.get("score") is True:
@@ -86,22 +95,29 @@ def load_bank(folder: Path, display_root: Path) -> Bank:
     return bank
 
 
-def _with_id(problem: Problem, document) -> Problem:
-    """A YAML-level problem, given the id of the exercise it lies in."""
+def _starts(document) -> list[int]:
+    """The line each exercise of `document` starts on, in order (empty if it has no exercise list)."""
     items = document.data.get("exercises") if isinstance(document.data, dict) else None
     if not isinstance(items, list):
+        return []
+    return [document.marks[("exercises", index)][0] for index in range(len(items))]
+
+
+def _index_at(problem: Problem, starts: list[int]) -> int | None:
+    """The exercise a problem lies in: the last one starting on or before its line.
+
+    A bisection, not a scan: a file of many broken exercises has as many problems.
+    """
+    index = bisect_right(starts, problem.line) - 1
+    return index if index >= 0 else None
+
+
+def _with_id(problem: Problem, document, starts: list[int]) -> Problem:
+    """A YAML-level problem, given the id of the exercise it lies in."""
+    index = _index_at(problem, starts)
+    if index is None:
         return problem
-    for index, raw in enumerate(items):
-        if _is_at(problem, document, index) and isinstance(raw, dict) and isinstance(raw.get("id"), str):
-            return replace(problem, exercise_id=raw["id"])
+    raw = document.data["exercises"][index]
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        return replace(problem, exercise_id=raw["id"])
     return problem
-
-
-def _is_at(problem: Problem, document, index: int) -> bool:
-    """Whether a schema problem lies inside exercise `index` of `document`."""
-    if ("exercises", index) not in document.marks:
-        return False
-    start = document.marks[("exercises", index)][0]
-    following = document.marks.get(("exercises", index + 1))
-    end = following[0] if following else float("inf")
-    return start <= problem.line < end
