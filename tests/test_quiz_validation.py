@@ -40,11 +40,27 @@ GOOD_SINGLE = """\
 """
 
 
-def make_project(tmp_path: Path, files: dict[str, str | bytes], lesson: str = LESSON) -> Path:
+# The course's policy asks a lot of a whole course (15 exercises a lesson …); a test of
+# one format rule on one small file relaxes it, and tests of the policy set their own.
+RELAXED_POLICY = """\
+option_feedback: false
+true_false_feedback: false
+rubric_minimum: 0
+rubric_maximum: 100
+section_minimum: 0
+sets:
+  default: {minimum: 0, every_type: false, open_minimum: 0}
+"""
+
+
+def make_project(tmp_path: Path, files: dict[str, str | bytes], lesson: str = LESSON,
+                 policy: str | None = RELAXED_POLICY) -> Path:
     project = tmp_path / "course"
     (project / "docs").mkdir(parents=True)
     (project / "exercises").mkdir()
     shutil.copy(ROOT / "exercises" / "schema.json", project / "exercises" / "schema.json")
+    if policy is not None:
+        (project / "exercises" / "policy.yml").write_text(policy, encoding="utf-8")
     (project / "docs" / "lesson.md").write_text(lesson, encoding="utf-8")
     for name, content in files.items():
         target = project / "exercises" / name

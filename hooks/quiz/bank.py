@@ -6,7 +6,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import rules, schema, yamlsource
+from . import course_rules, rules, schema, yamlsource
+from .policy import POLICY_NAME, Policy, load as load_policy
 from .model import Exercise, from_raw
 from .problems import Problem
 
@@ -22,6 +23,8 @@ class Bank:
     broken: set[str] = field(default_factory=set)  # ids whose exercise has problems
     unreadable: set[str] = field(default_factory=set)  # file stems that could not be read
     scored: set[str] = field(default_factory=set)  # file stems whose set shows a score
+    set_marks: dict[str, tuple] = field(default_factory=dict)  # file stem -> (path, line, column) of its list
+    policy: Policy = field(default_factory=Policy)  # the course's rules (exercises/policy.yml)
     problems: list[Problem] = field(default_factory=list)
 
     def known(self, exercise_id: str) -> bool:
@@ -32,8 +35,11 @@ class Bank:
 
 
 def candidates(folder: Path) -> list[Path]:
-    """Every entry whose name says exercise file, whatever it is (a directory, a FIFO, a dangling link …)."""
-    return sorted({p for pattern in PATTERNS for p in folder.glob(pattern)})
+    """Every entry whose name says exercise file, whatever it is (a directory, a FIFO, a dangling link …).
+
+    The course policy sits beside the exercises under a reserved name: it is no exercise file.
+    """
+    return sorted({p for pattern in PATTERNS for p in folder.glob(pattern) if p.name != POLICY_NAME})
 
 
 def exercise_files(folder: Path, root: Path | None = None) -> list[Path]:
@@ -48,6 +54,7 @@ def load_bank(folder: Path, display_root: Path) -> Bank:
     `display_root` is the project: paths are shown relative to it, and no file outside it is read.
     """
     bank = Bank()
+    bank.policy, bank.problems = load_policy(folder, display_root)
     schema_path = folder / SCHEMA_NAME
     loaded: list[Exercise] = []
     for file in candidates(folder):
@@ -71,6 +78,7 @@ def load_bank(folder: Path, display_root: Path) -> Bank:
             bank.titles[file.stem] = document.data["title"]
         if document.data.get("score") is True:
             bank.scored.add(file.stem)
+        bank.set_marks[file.stem] = (shown, *document.mark(("exercises",)))
         ids = bank.groups.setdefault(file.stem, [])
         for index, raw in enumerate(document.data["exercises"]):
             raw_id = raw.get("id") if isinstance(raw, dict) else None
@@ -84,6 +92,8 @@ def load_bank(folder: Path, display_root: Path) -> Bank:
             bank.problems += found
             if found:
                 bank.broken.add(name)
+            else:  # the course's rules on top of the format's; a shortfall still shows the exercise
+                bank.problems += course_rules.check_exercise(exercise, bank.policy)
             loaded.append(exercise)
     duplicates = rules.check_unique_ids(loaded)
     bank.problems += duplicates

@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 
 from .model import TYPE_NAMES
 
+from .policy import Policy
+
 # Headings that frame a lesson rather than teach a point.
 FRAME_SECTIONS = {"学习目标", "自查清单", "小结", "思考与讨论", "练习"}
-MINIMUM = 2  # exercises every teaching section should have
+# Exercises every teaching section should have, unless the course policy says otherwise.
+MINIMUM = Policy().section_minimum
 
 
 @dataclass
@@ -29,8 +32,8 @@ class LessonCoverage:
     def total(self) -> int:
         return sum(self.types.values())
 
-    def thin(self) -> list:
-        return [(anchor, title, count) for anchor, title, count in self.sections if count < MINIMUM]
+    def thin(self, minimum: int = MINIMUM) -> list:
+        return [(anchor, title, count) for anchor, title, count in self.sections if count < minimum]
 
 
 def compute(exercises, outlines: dict, page_order: list[str] = ()) -> list[LessonCoverage]:
@@ -61,33 +64,33 @@ def compute(exercises, outlines: dict, page_order: list[str] = ()) -> list[Lesso
     return sorted(lessons, key=lambda lesson: rank.get(lesson.page, len(rank)))
 
 
-def format_text(lessons: list[LessonCoverage]) -> str:
+def format_text(lessons: list[LessonCoverage], minimum: int = MINIMUM) -> str:
     """The table the check command prints and the build logs."""
-    lines = [f"练习覆盖情况（每个讲授小节至少 {MINIMUM} 道题）："]
+    lines = [f"练习覆盖情况（每个讲授小节至少 {minimum} 道题）："]
     for lesson in lessons:
         lines.append(f"  {lesson.title}（{lesson.page}，共 {lesson.total} 道）")
         for anchor, title, count in lesson.sections:
-            flag = "" if count >= MINIMUM else "  ← 不足"
+            flag = "" if count >= minimum else "  ← 不足"
             lines.append(f"    {count:>3}  {title}{flag}")
         kinds = "，".join(f"{TYPE_NAMES[t]} {lesson.types.get(t, 0)}" for t in TYPE_NAMES)
         lines.append(f"    题型：{kinds}")
-    thin = [(lesson.page, a, t, c) for lesson in lessons for a, t, c in lesson.thin()]
+    thin = [(lesson.page, a, t, c) for lesson in lessons for a, t, c in lesson.thin(minimum)]
     if thin:
-        lines.append("  不足 2 道题的讲授小节：")
+        lines.append(f"  不足 {minimum} 道题的讲授小节：")
         lines += [f"    {page}#{anchor}（{title}）：{count} 道" for page, anchor, title, count in thin]
     else:
-        lines.append("  所有讲授小节都有至少 2 道题。")
+        lines.append(f"  所有讲授小节都有至少 {minimum} 道题。")
     return "\n".join(lines)
 
 
-def render_html(lessons: list[LessonCoverage], href_for_page) -> str:
+def render_html(lessons: list[LessonCoverage], href_for_page, minimum: int = MINIMUM) -> str:
     """The same report as tables, for the instructors' notes."""
-    parts = [f'<div class="quiz-coverage"><p>每个讲授小节至少应有 {MINIMUM} 道练习；不足的标为“不足”。</p>']
+    parts = [f'<div class="quiz-coverage"><p>每个讲授小节至少应有 {minimum} 道练习；不足的标为“不足”。</p>']
     for lesson in lessons:
         href = href_for_page(lesson.page)
         rows = "".join(
             f'<tr><td><a href="{html.escape(href)}#{html.escape(anchor)}">{html.escape(title)}</a></td>'
-            f'<td>{count}</td><td>{"✓ 足够" if count >= MINIMUM else "✗ 不足"}</td></tr>'
+            f'<td>{count}</td><td>{"✓ 足够" if count >= minimum else "✗ 不足"}</td></tr>'
             for anchor, title, count in lesson.sections
         )
         kinds = "，".join(f"{TYPE_NAMES[t]} {lesson.types.get(t, 0)}" for t in TYPE_NAMES)

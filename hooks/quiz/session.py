@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import anchors, coverage, render, rules, segment, shortcodes
+from . import anchors, course_rules, coverage, render, rules, segment, shortcodes
 from .background import Preparation
 from .bank import Bank
 from .prepare import Job, Prepared, set_template
@@ -88,7 +88,7 @@ class QuizSession:
 
         html = shortcodes.SHORTCODE.sub(replace, html)
         if shortcodes.COVERAGE.search(html):
-            report = coverage.render_html(self.coverage(), href_for_page)
+            report = coverage.render_html(self.coverage(), href_for_page, self.bank.policy.section_minimum)
             html = shortcodes.COVERAGE.sub(lambda _: report, html)
         return html
 
@@ -153,7 +153,7 @@ class QuizSession:
         return NAV_ENTRY.findall(text)
 
     def coverage_text(self) -> str:
-        return coverage.format_text(self.coverage())
+        return coverage.format_text(self.coverage(), self.bank.policy.section_minimum)
 
     # -- the end ---------------------------------------------------------------
 
@@ -169,5 +169,7 @@ class QuizSession:
         exercises = list(bank.exercises.values())
         problems += rules.check_sections(exercises, anchors_by_page)
         problems += rules.check_unshown(exercises, shown)
+        problems += course_rules.check_sets(bank, bank.policy)
+        problems += course_rules.check_sections(self.coverage(), self.outlines(), bank.policy, DOCS_DIR)
         return sorted(set(problems))
 
