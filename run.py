@@ -3,7 +3,7 @@
 
     python3 run.py build    # build the site into site/ (strict)
     python3 run.py serve    # live preview on http://127.0.0.1:8000/
-    python3 run.py check    # check the exercises only, without building
+    python3 run.py check    # check lessons and exercises, without building (--coverage: the table too)
     python3 run.py test     # run every test, browser tests included
     python3 run.py publish  # put site/ on the host as a new release (deploy/publish.py)
     python3 run.py rollback # make the previous release live again
@@ -261,7 +261,7 @@ def main(argv: list[str]) -> int:
     if command == "check":
         python = ensure_packages(BUILD_REQUIREMENTS)
         return subprocess.call(
-            [str(python), "-m", "quiz.check", str(ROOT), *extra],
+            [str(python), str(ROOT / "hooks" / "course_check.py"), str(ROOT), *extra],
             cwd=ROOT,
             env=tool_env(PYTHONPATH=str(ROOT / "hooks")),
         )

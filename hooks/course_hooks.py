@@ -14,6 +14,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 import checklists
+import lesson_check
+import mkdocs_messages
 import release_info
 import search_terms
 import search_worker
@@ -30,6 +32,7 @@ def on_config(config):
     global release
     strict_mode.start(config.strict)
     project_dir = Path(config.config_file_path).parent
+    mkdocs_messages.install(project_dir, Path(config.docs_dir), strict_mode.console_handlers())
     try:
         search_terms.load_dictionary(project_dir)
     except search_terms.SearchSetupError as error:
@@ -41,6 +44,15 @@ def on_config(config):
     release = release_info.read_release(project_dir, config.extra.get("course_version", "未标注"))
     config.copyright = " · ".join(filter(None, [config.copyright, release.footer()]))
     return config
+
+
+def on_files(files, config):
+    # MkDocs reads each lesson as UTF-8 and stops with a traceback on any other encoding.
+    project_dir = Path(config.config_file_path).parent
+    _, problems = lesson_check.read_lessons(Path(config.docs_dir), project_dir)
+    if problems:
+        raise PluginError("\n".join(p.format() for p in problems))
+    return files
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -71,3 +83,6 @@ def on_post_build(config):
 
 def on_build_error(error):
     strict_mode.show_held()
+    line = mkdocs_messages.strict_abort_line(str(error))
+    if line:
+        log.error(line)

@@ -88,5 +88,10 @@ def show_held() -> None:
     _held.records.clear()
 
 
+def console_handlers() -> list[logging.Handler]:
+    """MkDocs' console handlers (the CLI's), where the console's own level and filters sit."""
+    return _console_handlers(logging.getLogger(ENGINE_LOGGER))
+
+
 def _console_handlers(logger: logging.Logger) -> list[logging.Handler]:
     return [h for h in logger.handlers if h.get_name() == CONSOLE_HANDLER]

@@ -65,6 +65,6 @@ def headings(markdown: str, slug: Callable[[str, str], str] = default_slugify) -
 def site_outlines(docs_dir: Path, slug=default_slugify) -> dict[str, list[Heading]]:
     """For every Markdown page under docs_dir: page path -> its headings."""
     return {
-        path.relative_to(docs_dir).as_posix(): outline(path.read_text(encoding="utf-8-sig"), slug)
+        path.relative_to(docs_dir).as_posix(): outline(path.read_text(encoding="utf-8-sig", errors="replace"), slug)
         for path in sorted(docs_dir.rglob("*.md"))
     }

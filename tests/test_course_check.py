@@ -1,0 +1,103 @@
+"""`python3 run.py check`: the strict build's checks without building, worded for instructors,
+and the Chinese line the build adds under MkDocs' own English warnings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, mkdocs_build
+
+CHECK = ROOT / "hooks" / "course_check.py"
+
+
+def run_check(project: Path, *flags: str) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": str(project / "hooks"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, str(project / "hooks" / "course_check.py"), str(project), *flags],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def append(path: Path, text: str) -> int:
+    """Append text; the line number its first line lands on."""
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before + text, encoding="utf-8")
+    return before.count("\n") + 1 + (len(text) - len(text.lstrip("\n")))
+
+
+def test_run_py_check_passes_the_course_with_one_line():
+    result = subprocess.run([sys.executable, str(ROOT / "run.py"), "check"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert lines[-1].startswith("检查通过：") and "篇课文" in lines[-1]
+    assert "练习覆盖情况" not in result.stdout
+
+
+def test_coverage_table_comes_with_the_flag(project_copy):
+    result = run_check(project_copy, "--coverage")
+    assert result.returncode == 0, result.stdout
+    assert "练习覆盖情况" in result.stdout and "第一讲" in result.stdout
+
+
+def test_an_unknown_option_is_named(project_copy):
+    result = run_check(project_copy, "--coverag")
+    assert result.returncode == 2
+    assert "不认识的选项：--coverag" in result.stderr
+
+
+def test_a_missing_anchor_is_found_by_check_and_build_alike(project_copy, tmp_path):
+    line = append(project_copy / "docs" / "index.md", "\n[坏锚点](introduction.md#四个作用)\n")
+    checked = run_check(project_copy)
+    assert checked.returncode == 1
+    expected = f"docs/index.md:{line}:"
+    found = [x for x in checked.stdout.splitlines() if x.startswith(expected)]
+    assert len(found) == 1, checked.stdout
+    # The real anchors of that page, closest first.
+    assert "最接近的在前）：#信息工作的四个作用" in found[0]
+    assert checked.stdout.splitlines()[-1] == "检查发现 1 个问题，请逐条修改后重新检查（python3 run.py check）。"
+    built = mkdocs_build(project_copy, tmp_path / "site")
+    assert built.returncode != 0
+    assert found[0] in built.stderr, built.stderr
+    assert "严格模式：有 1 条警告" in built.stderr
+
+
+def test_a_link_to_a_missing_page_and_a_page_left_out_of_the_nav(project_copy, tmp_path):
+    line = append(project_copy / "docs" / "topics.md", "\n见[另一讲](../lesson-five.md)。\n")
+    (project_copy / "docs" / "orphan.md").write_text("# 没有列入导航的页\n", encoding="utf-8")
+    checked = run_check(project_copy)
+    assert checked.returncode == 1
+    assert f"docs/topics.md:{line}:" in checked.stdout and "lesson-five.md" in checked.stdout
+    assert "docs/orphan.md:1:1：[课文] 这一页没有列入 mkdocs.yml 的 nav" in checked.stdout
+    built = mkdocs_build(project_copy, tmp_path / "site")
+    assert built.returncode != 0
+    assert f"docs/topics.md:{line}:" in built.stderr
+    assert "docs/orphan.md:1:1：[课文] 这一页没有列入 mkdocs.yml 的 nav" in built.stderr
+
+
+@pytest.mark.parametrize("page", ["glossary.md", "instructors/index.md"])
+def test_a_lesson_saved_as_gbk_is_named_in_check_and_build(project_copy, tmp_path, page):
+    path = project_copy / "docs" / page
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk", errors="replace"))
+    checked = run_check(project_copy)
+    assert checked.returncode == 1
+    problems = [x for x in checked.stdout.splitlines() if x.startswith(f"docs/{page}:")]
+    assert len(problems) == 1, checked.stdout
+    assert "GBK" in problems[0] and "UTF-8" in problems[0] and "另存为" in problems[0]
+    assert "Traceback" not in checked.stdout + checked.stderr
+    built = mkdocs_build(project_copy, tmp_path / "site")
+    assert built.returncode != 0
+    assert problems[0] in built.stderr
+    assert "Traceback" not in built.stderr
+
+
+def test_typography_and_exercise_problems_are_in_check(project_copy):
+    line = append(project_copy / "docs" / "research.md", "\n调研要深入,不能走过场。\n")
+    path = project_copy / "exercises" / "positioning.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("answer: B", "answer: Z", 1), encoding="utf-8")
+    checked = run_check(project_copy)
+    assert checked.returncode == 1
+    assert f"docs/research.md:{line}:" in checked.stdout and "中文排版问题" in checked.stdout
+    assert "[练习 positioning-value-pick] 字段 answer：" in checked.stdout
