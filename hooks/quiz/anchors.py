@@ -29,13 +29,14 @@ class Heading:
     anchor: str
     title: str
     level: int
+    line: int = 0  # 1-based line of the heading in the Markdown, for messages
 
 
 def outline(markdown: str, slug: Callable[[str, str], str] = default_slugify) -> list[Heading]:
     """Headings in document order, ids numbered for duplicates as the toc does."""
     found: list[Heading] = []
     taken: set[str] = set()
-    for _, line in prose_lines(markdown):
+    for number, line in prose_lines(markdown):
         match = HEADING.match(line)
         if not match:
             continue
@@ -53,7 +54,7 @@ def outline(markdown: str, slug: Callable[[str, str], str] = default_slugify) ->
             counter += 1
             unique = f"{anchor}_{counter}"
         taken.add(unique)
-        found.append(Heading(unique, title, len(match.group(1))))
+        found.append(Heading(unique, title, len(match.group(1)), number))
     return found
 
 
