@@ -3,13 +3,14 @@ and the Chinese line the build adds under MkDocs' own English warnings."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, copy_project, mkdocs_build
 
 CHECK = ROOT / "hooks" / "course_check.py"
 
@@ -101,3 +102,36 @@ def test_typography_and_exercise_problems_are_in_check(project_copy):
     assert checked.returncode == 1
     assert f"docs/research.md:{line}:" in checked.stdout and "中文排版问题" in checked.stdout
     assert "[练习 positioning-value-pick] 字段 answer：" in checked.stdout
+
+
+def test_the_readme_pre_commit_hook_runs_the_check(tmp_path):
+    import re
+    import shutil
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    hook = re.search(r"提交前自动检查.*?```sh\n(.*?)```", readme, re.S).group(1)
+    project = copy_project(tmp_path / "repo")
+    for name in ("run.py", "requirements.txt", "requirements-test.txt", "constraints.txt"):
+        shutil.copy2(ROOT / name, project / name)
+    (project / ".venv").symlink_to(ROOT / ".venv")  # the same pinned packages, already installed
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, timeout=120,
+                              env=dict(os.environ, HOME=str(tmp_path), GIT_AUTHOR_NAME="t",
+                                       GIT_AUTHOR_EMAIL="t@example.invalid", GIT_COMMITTER_NAME="t",
+                                       GIT_COMMITTER_EMAIL="t@example.invalid"))
+
+    git("init", "-q")
+    path = project / ".git" / "hooks" / "pre-commit"
+    path.write_text(hook, encoding="utf-8")
+    path.chmod(0o755)
+    append(project / "docs" / "index.md", "\n[坏锚点](introduction.md#四个作用)\n")
+    git("add", "-A")
+    refused = git("commit", "-q", "-m", "broken")
+    assert refused.returncode != 0
+    assert "#四个作用" in refused.stdout + refused.stderr
+    fixed = project / "docs" / "index.md"
+    fixed.write_text(fixed.read_text(encoding="utf-8").replace("#四个作用", "#信息工作的四个作用"), encoding="utf-8")
+    git("add", "-A")
+    accepted = git("commit", "-q", "-m", "fixed")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
