@@ -95,7 +95,7 @@ def load_bank(folder: Path, display_root: Path) -> Bank:
             else:  # the course's rules on top of the format's; a shortfall still shows the exercise
                 bank.problems += course_rules.check_exercise(exercise, bank.policy)
             loaded.append(exercise)
-    duplicates = rules.check_unique_ids(loaded)
+    duplicates = rules.check_unique_ids(loaded, display_root)  # the project: git there tells old from new
     bank.problems += duplicates
     duplicated = {(p.path, p.line) for p in duplicates}
     for exercise in loaded:

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
 from . import markup, render
 from .model import BLANK, LETTERS, Exercise, normalize_answer
 from .problems import Problem
@@ -207,39 +215,226 @@ CHECKS = {
 }
 
 
-def check_unique_ids(exercises: list[Exercise]) -> list[Problem]:
-    seen: dict[str, Exercise] = {}
-    found = []
+def check_unique_ids(exercises: list[Exercise], root: Path | None = None) -> list[Problem]:
+    """Each id once in the course, the problem on the exercise to rename.
+
+    That is the newer one: the older may be published, and trainees' saved
+    answers are kept by id. Git (in `root`, the project) tells which is newer
+    when it can; otherwise the one later in file and line order.
+    """
+    uses: dict[str, list[Exercise]] = {}
     for ex in exercises:
-        first = seen.setdefault(ex.id, ex)
-        if first is not ex:
-            line = first.mark("id")[0]
+        uses.setdefault(ex.id, []).append(ex)
+    clashes = [group for group in uses.values() if len(group) > 1]
+    if not clashes:
+        return []
+    ages = _commit_times(root, [ex for group in clashes for ex in group]) if root is not None else {}
+    found = []
+    for group in clashes:
+        age = {id(ex): ages.get(_id_place(ex), UNKNOWN) for ex in group}
+        # Git decides only when it spoke of every one; min keeps file order among equals.
+        known = UNKNOWN not in age.values()
+        keeper = min(group, key=lambda ex: _age_order(age[id(ex)])) if known else group[0]
+        where = f"{keeper.path}:{keeper.mark('id')[0]}"
+        for ex in group:
+            if ex is keeper:
+                continue
+            this, that = _which_is_newer(age[id(ex)], age[id(keeper)])
             found.append(problem(
                 ex, ("id",),
-                f"编号 {ex.id} 已被 {first.path}:{line} 的练习使用。",
-                "给这道题换一个全课程唯一的编号。",
+                f"编号 {ex.id} 重复：{where} 的练习也用了这个编号，编号必须全课程唯一。",
+                f"给这道题换一个新编号（{this}）；不要改 {where} 那道（{that}）："
+                "编号发布后不能再改，学员的作答记录是按编号保存的。",
             ))
     return found
 
 
-def check_sections(exercises, anchors: dict[str, set[str]]) -> list[Problem]:
-    """Every section link names a real page and a heading on it."""
-    found = []
+# What git says of an exercise's id line: committed at a time (seconds), not
+# committed yet, or nothing (no git, not a checkout, too slow …).
+NEW = "new"
+UNKNOWN = "unknown"
+UNCOMMITTED = "0" * 40
+# The longest one git command may take, and all of them together: the check never waits on git for more.
+GIT_SECONDS = 5.0
+GIT_TOTAL_SECONDS = 15.0
+
+
+def _id_place(ex: Exercise) -> tuple[str, int]:
+    return ex.path, ex.mark("id")[0]
+
+
+def _age_order(age) -> tuple:
+    """Oldest first: committed (earliest first), then new; file order breaks ties (min is stable)."""
+    if isinstance(age, int):
+        return (0, age)
+    return (1, 0)
+
+
+def _which_is_newer(this, that) -> tuple[str, str]:
+    """Why to rename `this` and keep `that`, from what git said of each."""
+    if this == NEW and isinstance(that, int):
+        return "它尚未提交，是新加的", "它已在最近一次提交中，可能已经发布"
+    if isinstance(this, int) and isinstance(that, int) and this > that:
+        return f"它 {_date(this)} 才提交", f"它 {_date(that)} 就已提交，可能已经发布"
+    if this == NEW and that == NEW:
+        return "两道都还没有提交；按文件名和行号它排在后面，多半是后加的", "它排在前面"
+    if isinstance(this, int) and this == that:
+        return "两道是同一次提交加入的；按文件名和行号它排在后面，多半是后加的", "它排在前面，可能已经发布"
+    return ("无法从 Git 提交记录看出哪道是新加的；按文件名和行号它排在后面，多半是后加的",
+            "它排在前面，可能已经发布")
+
+
+def _date(seconds: int) -> str:
+    return time.strftime("%Y-%m-%d", time.localtime(seconds))
+
+
+def _commit_times(root: Path, exercises: list[Exercise]) -> dict[tuple[str, int], object]:
+    """(path, id line) -> commit time of that line, or NEW; absent where git cannot tell."""
+    deadline = time.monotonic() + GIT_TOTAL_SECONDS
+    inside = _git(root, deadline, "rev-parse", "--is-inside-work-tree")
+    if inside is None or inside[0] != 0 or inside[1].strip() != "true":
+        return {}
+    has_head = _git(root, deadline, "rev-parse", "--quiet", "--verify", "HEAD")
+    if has_head is None:
+        return {}
+    lines: dict[str, set[int]] = {}
     for ex in exercises:
-        page = ex.section_page
-        if page not in anchors:
+        path, line = _id_place(ex)
+        lines.setdefault(path, set()).add(line)
+    ages: dict[tuple[str, int], object] = {}
+    for path, wanted in sorted(lines.items()):
+        if has_head[0] != 0:  # no commit yet: nothing is published
+            ages.update({(path, line): NEW for line in wanted})
+            continue
+        ranges = [arg for line in sorted(wanted) for arg in ("-L", f"{line},{line}")]
+        blamed = _git(root, deadline, "blame", "--porcelain", *ranges, "--", path)
+        if blamed is None:
+            break  # out of time: the rest stays unknown
+        if blamed[0] == 0:
+            ages.update({(path, line): age for line, age in _blame_ages(blamed[1]).items() if line in wanted})
+            continue
+        in_head = _git(root, deadline, "cat-file", "-e", f"HEAD:./{path}")
+        if in_head is not None and in_head[0] != 0:  # the whole file is new
+            ages.update({(path, line): NEW for line in wanted})
+    return ages
+
+
+BLAME_HEADER = re.compile(r"([0-9a-f]{40}) \d+ (\d+)")
+
+
+def _blame_ages(porcelain: str) -> dict[int, object]:
+    """Line -> commit time or NEW, from `git blame --porcelain` (a commit's details come once, at its first line)."""
+    line_commits: dict[int, str] = {}
+    times: dict[str, int] = {}
+    commit = None
+    for row in porcelain.splitlines():
+        if row.startswith("\t"):
+            continue  # the line's own text
+        header = BLAME_HEADER.match(row)
+        if header:
+            commit = header.group(1)
+            line_commits[int(header.group(2))] = commit
+        elif row.startswith("committer-time ") and commit and row[15:].strip().isdigit():
+            times[commit] = int(row[15:].strip())
+    return {
+        line: NEW if commit == UNCOMMITTED else times[commit]
+        for line, commit in line_commits.items()
+        if commit == UNCOMMITTED or commit in times
+    }
+
+
+def _git(root: Path, deadline: float, *args: str) -> tuple[int, str] | None:
+    """(exit status, output) of one git command in `root`, or None: no git, or out of time.
+
+    Run in its own process group, so that on a timeout whatever it started
+    dies with it and no pipe is left open to wait on.
+    """
+    timeout = min(GIT_SECONDS, deadline - time.monotonic())
+    if timeout <= 0:
+        return None
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+    group = {"start_new_session": True} if os.name == "posix" else {}
+    try:
+        process = subprocess.Popen(
+            ["git", *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, **group,
+        )
+    except (OSError, ValueError):
+        return None
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        return None
+    return process.returncode, output.decode("utf-8", "replace")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except OSError:
+        pass
+    process.stdout.close()
+    process.wait()
+
+
+def check_sections(exercises, anchors: dict[str, list[str]]) -> list[Problem]:
+    """Every section link names a real page and a heading on it; if not, the real ones, closest first.
+
+    `anchors`: page -> its anchors in document order (the order breaks ties).
+    """
+    found = []
+    pages = {page: list(names) for page, names in anchors.items()}
+    advice: dict[tuple[str, str], str] = {}  # many exercises share a wrong link
+    for ex in exercises:
+        page, anchor = ex.section_page, ex.section_anchor
+        if page not in pages:
+            if (page, "") not in advice:
+                advice[(page, "")] = _page_advice(page, list(pages))
+            found.append(problem(ex, ("section",), f"页面 {page} 不存在。", advice[(page, "")]))
+        elif anchor not in pages[page]:
+            if (page, anchor) not in advice:
+                advice[(page, anchor)] = _anchor_advice(page, anchor, pages[page])
             found.append(problem(
-                ex, ("section",),
-                f"页面 {page} 不存在。",
-                "写 docs/ 下的页面文件名，例如 positioning.md#为谁报报什么。",
-            ))
-        elif ex.section_anchor not in anchors[page]:
-            found.append(problem(
-                ex, ("section",),
-                f"页面 {page} 中没有锚点 #{ex.section_anchor}。",
-                "锚点是小节标题去掉标点后的文字，例如“为谁报、报什么”→ 为谁报报什么；可在网页上点标题旁的链接符号查看。",
+                ex, ("section",), f"页面 {page} 中没有锚点 #{anchor}。", advice[(page, anchor)],
             ))
     return found
+
+
+# How many pages or anchors a message lists.
+LISTED = 8
+
+
+def closest_first(word: str, choices: list[str]) -> list[str]:
+    """`choices`, the most similar to `word` first; equally similar ones keep their order."""
+    ratio = {choice: difflib.SequenceMatcher(None, word, choice).ratio() for choice in choices}
+    return sorted(choices, key=lambda choice: -ratio[choice])
+
+
+def _listing(names: list[str]) -> str:
+    more = f" 等 {len(names)} 个" if len(names) > LISTED else ""
+    return "、".join(names[:LISTED]) + more
+
+
+def _page_advice(page: str, pages: list[str]) -> str:
+    if not pages:
+        return "docs/ 下还没有课文页面：先写好课文，再用“页面文件#锚点”指向其中的小节。"
+    return (
+        f"写 docs/ 下的页面文件（相对 docs/ 的路径）加 #锚点。现有页面，最接近的在前：{_listing(closest_first(page, pages))}。"
+    )
+
+
+def _anchor_advice(page: str, anchor: str, names: list[str]) -> str:
+    if not names:
+        return f"{page} 中没有标题，也就没有锚点：先给要训练的内容加上小节标题。"
+    listed = _listing([f"{page}#{name}" for name in closest_first(anchor, names)])
+    return (
+        f"{page} 中的锚点，最接近的在前：{listed}。"
+        "锚点是小节标题去掉标点后的文字；也可在网页上点标题旁的链接符号查看。"
+    )
 
 
 def check_unshown(exercises, shown: set[str]) -> list[Problem]:
