@@ -50,12 +50,45 @@ def render_set(name: str, title: str, bodies: list[str], score: bool = False) ->
     )
 
 
-def render_broken(exercise_id: str, number: int) -> str:
-    """Stands in, while previewing, for an exercise that has problems."""
+def render_broken(exercise_id: str, number: int, problems: list | None = None) -> str:
+    """Stands in, while previewing, for an exercise that has problems, and says the first of them.
+
+    Without `problems` (a file's set made before it is placed), a slot that
+    fill_set fills with them.
+    """
+    notes = f"\x1fnotice:{number - 1}\x1f" if problems is None else problem_notes(problems)
     return (
         f'<div class="quiz quiz--broken" role="note"><p class="quiz__head">第 {number} 题</p>'
-        f"<p>练习 {esc(exercise_id)} 有错误，暂不显示。请查看构建日志中的提示并修改。</p></div>"
+        f"<p>练习 {esc(exercise_id)} 有错误，暂不显示。</p>{notes}</div>"
     )
+
+
+def render_unreadable(path: str, problems: list) -> str:
+    """Stands in, while previewing, for the set of a file that could not be read."""
+    return (
+        f'<div class="quiz quiz--broken" role="note"><p class="quiz__head">练习文件 {esc(path)}</p>'
+        f"<p>练习文件 {esc(path)} 有错误，无法读取，这组练习暂不显示。</p>{problem_notes(problems)}</div>"
+    )
+
+
+# How many of an exercise's problems its notice shows; the build log has them all.
+NOTICE_PROBLEMS = 2
+
+
+def problem_notes(problems: list) -> str:
+    """The first problems, worded as the build log words them; their text comes from YAML, so escaped."""
+    if not problems:
+        return "<p>请查看构建日志中的提示并修改。</p>"
+    items = "".join(f"<li>{esc(_problem_note(p))}</li>" for p in problems[:NOTICE_PROBLEMS])
+    more = len(problems) - NOTICE_PROBLEMS
+    rest = f"<p>另有 {more} 个问题，见构建日志。</p>" if more > 0 else ""
+    return f'<ul class="quiz__problems">{items}</ul>{rest}'
+
+
+def _problem_note(problem) -> str:
+    field = f"字段 {problem.field}：" if problem.field else ""
+    fix = f"修改方法：{problem.fix}" if problem.fix else ""
+    return f"第 {problem.line} 行：{field}{problem.message}{fix}"
 
 
 # Stand-ins for what depends on where an exercise is placed: its number in
@@ -82,8 +115,9 @@ def place(item: str, number: int, href: str, title: str) -> str:
 
 
 # The same stand-ins once an exercise has its place in a file's set: k is its
-# position there, so that one pass fills in every link of the set.
-SET_SLOT = re.compile("\x1f(href|title):(\\d+)\x1f")
+# position there, so that one pass fills in every link of the set, and the
+# notice of each broken exercise (render_broken).
+SET_SLOT = re.compile("\x1f(href|title|notice):(\\d+)\x1f")
 
 
 def slot_item(item: str, position: int) -> str:
@@ -95,9 +129,12 @@ def slot_item(item: str, position: int) -> str:
     )
 
 
-def fill_set(template: str, links: dict[int, tuple[str, str]]) -> str:
-    """Put each exercise's (href, section title) in its slots, escaped twice like place() does."""
+def fill_set(template: str, links: dict[int, tuple[str, str]], notices: dict[int, str] | None = None) -> str:
+    """Put each exercise's (href, section title) in its slots, escaped twice like place() does,
+    and each broken one's problem_notes markup in its notice."""
     def fill(match) -> str:
+        if match.group(1) == "notice":
+            return (notices or {}).get(int(match.group(2))) or problem_notes([])
         href, title = links[int(match.group(2))]
         return esc(esc(href if match.group(1) == "href" else title))
 

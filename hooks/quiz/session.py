@@ -32,6 +32,8 @@ class QuizSession:
         self.slug = slug
         self.preparation = preparation or Preparation(Job(project_dir, render=False), background=False)
         self.codes: dict[str, list] = {}  # page (relative to docs/) -> its shortcodes
+        self.near_misses: dict[str, list] = {}  # page -> comments that resemble a shortcode but are none
+        self._problems_by_place = None
         self._outlines = None
         self._titles = None
         self.placed: list = []  # (set title, exercise) the last expand() put on its page
@@ -50,6 +52,7 @@ class QuizSession:
     def scan_page(self, page: str, markdown: str) -> bool:
         """Note the shortcodes of one page (path relative to docs/); whether it has any."""
         self.codes[page] = shortcodes.find(markdown)
+        self.near_misses[page] = shortcodes.near_misses(markdown)
         return bool(self.codes[page]) or bool(shortcodes.COVERAGE.search(markdown))
 
     def outlines(self) -> dict[str, list]:
@@ -93,17 +96,22 @@ class QuizSession:
         return html
 
     def _render_group(self, name: str, link) -> str:
+        if name in self.bank.unreadable:  # previewing: say why the set is missing, where it would be
+            path, problems = self._file_problems(name)
+            return render.render_unreadable(path, problems)
         if name not in self.bank.groups:
             return ""
         set_title = self.bank.titles.get(name) or render.DEFAULT_SET_TITLE
         template = self.prepared.sets.get(name) or set_template(self.bank, name)
-        links = {}
+        links, notices = {}, {}
         for position, exercise_id in enumerate(self.bank.groups[name]):
             exercise = self.bank.exercises.get(exercise_id)
             if exercise is not None:
                 self.placed.append((set_title, exercise))
                 links[position] = link(exercise.section)
-        return render.fill_set(template, links)
+            else:
+                notices[position] = render.problem_notes(self._exercise_problems(exercise_id))
+        return render.fill_set(template, links, notices)
 
     def _bodies(self, ids: list[str], set_title: str, link) -> list[str]:
         """Each exercise's markup placed in its set; those with problems stand in as notices."""
@@ -111,11 +119,31 @@ class QuizSession:
         for number, exercise_id in enumerate(ids, start=1):
             exercise = self.bank.exercises.get(exercise_id)
             if exercise is None:
-                bodies.append(render.render_broken(exercise_id, number))
+                bodies.append(render.render_broken(exercise_id, number, self._exercise_problems(exercise_id)))
                 continue
             self.placed.append((set_title, exercise))
             bodies.append(render.render_exercise(exercise, number, link))
         return bodies
+
+    def _places(self) -> tuple[dict, dict]:
+        """The bank's problems by exercise id, and those of no exercise by file stem."""
+        if self._problems_by_place is None:
+            by_exercise, by_file = {}, {}
+            for problem in sorted(self.bank.problems):
+                if problem.exercise_id:
+                    by_exercise.setdefault(problem.exercise_id, []).append(problem)
+                else:
+                    by_file.setdefault(Path(problem.path).stem, []).append(problem)
+            self._problems_by_place = by_exercise, by_file
+        return self._problems_by_place
+
+    def _exercise_problems(self, exercise_id: str) -> list[Problem]:
+        return self._places()[0].get(exercise_id, [])
+
+    def _file_problems(self, name: str) -> tuple[str, list[Problem]]:
+        """An unreadable file's path as the log shows it, and its problems."""
+        problems = self._places()[1].get(name, [])
+        return (problems[0].path if problems else f"exercises/{name}.yml"), problems
 
     def search_entries(self) -> list[tuple[str, str, str]]:
         """(anchor, title, text) per exercise the last expand() placed: its prompt only.
@@ -162,13 +190,17 @@ class QuizSession:
         bank = self.bank
         problems = list(bank.problems)
         shown: set[str] = set()
-        for page, codes in self.codes.items():
-            problems += shortcodes.check(codes, bank, f"{DOCS_DIR}/{page}")
+        for codes in self.codes.values():
             shown |= shortcodes.shown_ids(codes, bank)
-        anchors_by_page = {page: set(found) for page, found in self.headings().items()}
+        left_out: set[str] = set()  # on no page because of a shortcode problem, which says so
+        for page, codes in self.codes.items():
+            found, missed = shortcodes.check(codes, bank, f"{DOCS_DIR}/{page}", shown, self.near_misses.get(page, []))
+            problems += found
+            left_out |= missed
+        anchors_by_page = {page: [h.anchor for h in found] for page, found in self.outlines().items()}
         exercises = list(bank.exercises.values())
         problems += rules.check_sections(exercises, anchors_by_page)
-        problems += rules.check_unshown(exercises, shown)
+        problems += rules.check_unshown(exercises, shown | left_out)
         problems += course_rules.check_sets(bank, bank.policy)
         problems += course_rules.check_sections(self.coverage(), self.outlines(), bank.policy, DOCS_DIR)
         return sorted(set(problems))
