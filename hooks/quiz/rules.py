@@ -231,15 +231,15 @@ def check_unique_ids(exercises: list[Exercise], root: Path | None = None) -> lis
     ages = _commit_times(root, [ex for group in clashes for ex in group]) if root is not None else {}
     found = []
     for group in clashes:
-        age = {id(ex): ages.get(_id_place(ex), UNKNOWN) for ex in group}
+        told = [ages.get(_id_place(ex), UNKNOWN) for ex in group]
         # Git decides only when it spoke of every one; min keeps file order among equals.
-        known = UNKNOWN not in age.values()
-        keeper = min(group, key=lambda ex: _age_order(age[id(ex)])) if known else group[0]
+        oldest = min(range(len(group)), key=lambda i: _age_order(told[i])) if UNKNOWN not in told else 0
+        keeper = group[oldest]
         where = f"{keeper.path}:{keeper.mark('id')[0]}"
-        for ex in group:
+        for ex, age in zip(group, told):
             if ex is keeper:
                 continue
-            this, that = _which_is_newer(age[id(ex)], age[id(keeper)])
+            this, that = _which_is_newer(age, told[oldest])
             found.append(problem(
                 ex, ("id",),
                 f"编号 {ex.id} 重复：{where} 的练习也用了这个编号，编号必须全课程唯一。",
@@ -279,13 +279,13 @@ def _which_is_newer(this, that) -> tuple[str, str]:
     if this == NEW and that == NEW:
         return "两道都还没有提交；按文件名和行号它排在后面，多半是后加的", "它排在前面"
     if isinstance(this, int) and this == that:
-        return "两道是同一次提交加入的；按文件名和行号它排在后面，多半是后加的", "它排在前面，可能已经发布"
+        return "两道是同时提交的；按文件名和行号它排在后面，多半是后加的", "它排在前面，可能已经发布"
     return ("无法从 Git 提交记录看出哪道是新加的；按文件名和行号它排在后面，多半是后加的",
             "它排在前面，可能已经发布")
 
 
 def _date(seconds: int) -> str:
-    return time.strftime("%Y-%m-%d", time.localtime(seconds))
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
 
 
 def _commit_times(root: Path, exercises: list[Exercise]) -> dict[tuple[str, int], object]:
@@ -423,7 +423,8 @@ def _page_advice(page: str, pages: list[str]) -> str:
     if not pages:
         return "docs/ 下还没有课文页面：先写好课文，再用“页面文件#锚点”指向其中的小节。"
     return (
-        f"写 docs/ 下的页面文件（相对 docs/ 的路径）加 #锚点。现有页面，最接近的在前：{_listing(closest_first(page, pages))}。"
+        f"检查文件名；现有的页面（最接近的在前）：{_listing(closest_first(page, pages))}。"
+        "section 写成“页面文件#锚点”，页面文件是相对 docs/ 的路径。"
     )
 
 
@@ -432,7 +433,7 @@ def _anchor_advice(page: str, anchor: str, names: list[str]) -> str:
         return f"{page} 中没有标题，也就没有锚点：先给要训练的内容加上小节标题。"
     listed = _listing([f"{page}#{name}" for name in closest_first(anchor, names)])
     return (
-        f"{page} 中的锚点，最接近的在前：{listed}。"
+        f"改成 {page} 中实际有的锚点（最接近的在前）：{listed}。"
         "锚点是小节标题去掉标点后的文字；也可在网页上点标题旁的链接符号查看。"
     )
 

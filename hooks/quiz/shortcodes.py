@@ -113,7 +113,7 @@ def _near_miss(match, line: int, column: int) -> NearMiss | None:
         reasons.append("没有在同一行用 --> 结束")
     elif not one_line:
         reasons.append("分成了几行写，短代码要写在同一行内")
-    compact = re.sub(r"[\s_\-]", "", body).lower()
+    compact = re.sub(r"[\s_\-]", "", word + rest[:40]).lower()  # enough to tell; a long comment is no keyword
     if difflib.SequenceMatcher(None, compact, COVERAGE_WORD).ratio() >= 0.85:
         keyword, names = "exercise-coverage", ()
         if not reasons:
@@ -195,7 +195,7 @@ def check(codes: list[Shortcode], bank, page_path: str, shown: set[str] = frozen
 def _near_miss_problem(miss: NearMiss, bank, shown: set[str], page_path: str) -> tuple[Problem, set[str]]:
     what = f"这条 HTML 注释像是练习短代码，但{'，'.join(miss.reasons)}，所以这里什么也不会显示：{miss.written}。"
     if miss.keyword == "exercise-coverage":
-        return Problem(page_path, miss.line, miss.column, "", "exercises", what,
+        return Problem(page_path, miss.line, miss.column, "", "exercise-coverage", what,
                        "放入覆盖情况表要写 <!-- exercise-coverage -->。"), set()
     kind = _meant_kind(miss.keyword, miss.names, bank)
     consequence, ids = _consequence(kind, miss.names, bank, shown)
