@@ -247,6 +247,7 @@ MISTAKES = {
     "section": replace(EXERCISES, "section: case-study.md#案例一汛期险情的快报\n    difficulty: 基础\n    prompt: 值班",
                        "section: case-study.md#案例一：汛期险情的快报\n    difficulty: 基础\n    prompt: 值班"),
     "shortcode": replace(LESSON, "<!-- exercises: case-study -->", "<!-- exercises: case_study -->"),
+    "shortcode-colon": replace(LESSON, "<!-- exercises: case-study -->", "<!-- exercises：case-study -->"),
     "duplicate": replace(EXERCISES, "id: case-study-follow-up", "id: case-study-flash-report"),
     "policy-feedback": replace(EXERCISES, "        feedback: 原样转报既慢，又不一定回答领导最关心的问题。\n", ""),
     "policy-counts": delete_exercise("case-study-rewrite"),
