@@ -164,11 +164,10 @@ def test_the_walkthrough_adds_a_lesson_that_checks_builds_and_shows_its_exercise
     found = steps()
     # New lesson file, nav entry (and how the nav then reads), exercise file, shortcode, check, preview.
     assert [verb for verb, _, _ in found] == ["create", "nav", "expect", "create", "append", "check", "open"]
-    lesson, exercise_file, shortcode = found[0], found[3], found[4]
-    assert lesson[1].startswith("docs/") and lesson[1].endswith(".md") and found[2][1] == "mkdocs.yml"
-    assert exercise_file[1].startswith("exercises/") and exercise_file[1].endswith(".yml")
-    assert shortcode[1] == lesson[1] and shortcode[2].strip() == f"<!-- exercises: {Path(exercise_file[1]).stem} -->"
-    exercise_file = exercise_file[1]
+    lesson, exercise_file = found[0][1], found[3][1]
+    assert lesson.startswith("docs/") and lesson.endswith(".md") and found[2][1] == "mkdocs.yml"
+    assert exercise_file.startswith("exercises/") and exercise_file.endswith(".yml")
+    assert found[4][1] == lesson and found[4][2].strip() == f"<!-- exercises: {Path(exercise_file).stem} -->"
 
     before = run_check(copy_project(tmp_path / "before"))
     assert before.returncode == 0, before.stdout
@@ -274,8 +273,10 @@ def says(lines: list[str], quoted: str) -> bool:
     return False
 
 
-def test_every_quoted_message_has_its_mistake():
+def test_every_quoted_message_has_its_mistake_made_on_the_walkthroughs_files():
     assert sorted(name for name, _ in blocks("message")) == sorted(MISTAKES)
+    created = [argument for verb, argument, _ in steps() if verb == "create"]
+    assert created == [LESSON, EXERCISES]
 
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))
