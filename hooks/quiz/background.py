@@ -6,8 +6,10 @@ Whatever goes wrong with the second process (it cannot start, it dies, its
 answer cannot be read), the work is done again in this process: the build's
 result never depends on it.
 
-A second process costs about a second to start (Python, jieba's dictionary),
-so it is used only for a bank large enough to gain from it.
+A second process costs a fraction of a second to start (Python and the
+packages the exercises need), so it is used only for a bank large enough to
+gain from it: the first page that places exercises waits for them, the
+pages before it are rendered meanwhile.
 COURSE_QUIZ_WORKER=1 always uses it, =0 never does.
 """
 
@@ -22,7 +24,7 @@ import weakref
 from pathlib import Path
 
 from .bank import exercise_files as bank_files
-from .prepare import EXERCISES_DIR, Job, Prepared, prepare
+from .prepare import Job, Prepared, prepare
 
 SWITCH = "COURSE_QUIZ_WORKER"
 # About a thousand exercises: below this the work takes less time than starting on it elsewhere.
@@ -99,7 +101,7 @@ def _wanted(job: Job) -> bool:
     switch = os.environ.get(SWITCH, "")
     if switch in ("0", "1"):
         return switch == "1"
-    files = bank_files(job.project_dir / EXERCISES_DIR)
+    files = bank_files(job.project_dir / job.exercises_dir)
     return sum(f.stat().st_size for f in files) >= WORTH_A_PROCESS_BYTES
 
 
