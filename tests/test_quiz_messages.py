@@ -45,7 +45,7 @@ def test_missing_colon_is_reported_on_its_line_not_where_the_parser_stops(tmp_pa
     body = GOOD_SINGLE.replace("    prompt: 哪一条值得报送？\n", "    prompt 哪一条\n      值得报送？\n")
     problem = only(tmp_path, body)
     assert (problem.line, problem.column) == (5, 5)
-    assert (problem.exercise_id, problem.field) == ("demo-single", "prompt")
+    assert problem.format().startswith("exercises/demo.yml:5:5：[文件] YAML 格式错误：")
     assert "漏了冒号" in problem.message and "第 7 行" in problem.message
     assert "半角冒号" in problem.fix and "prompt: 哪一条" in problem.fix
 
@@ -55,16 +55,6 @@ def test_missing_colon_after_the_first_field_of_an_item(tmp_path):
     problem = only(tmp_path, GOOD_SINGLE.replace("  - id: demo-single", "  - id demo-single"))
     assert (problem.line, problem.column) == (2, 5)
     assert "漏了冒号" in problem.message and "第 3 行" in problem.message
-
-
-def test_a_syntax_error_names_the_exercise_only_where_the_text_says_it(tmp_path):
-    second = GOOD_SINGLE.replace("demo-single", "demo-second")
-    # In the second exercise, after its id: named. On its own id line: not the first one's id.
-    problem = only(tmp_path, GOOD_SINGLE + second.replace("    type: single", "    type single"))
-    assert (problem.line, problem.exercise_id, problem.field) == (14, "demo-second", "type")
-    problem = check(make_project(tmp_path / "2", {"demo.yml": "exercises:\n" + GOOD_SINGLE + second.replace(
-        "  - id: demo-second", "  - id demo-second")}))[0]
-    assert (problem.line, problem.exercise_id, problem.field) == (13, "", "id")
 
 
 def test_missing_colon_on_the_top_level_field(tmp_path):
@@ -116,6 +106,15 @@ def test_full_width_colon_in_a_value_that_stays_valid_yaml(tmp_path):
     problem = only(tmp_path, body)
     assert (problem.line, problem.field) == (7, "options")
     assert "全角冒号" in problem.message
+
+
+def test_full_width_colon_on_a_line_read_as_the_text_before_it(tmp_path):
+    # One line too far right and with "：", explanation runs on from the answer: no YAML error.
+    body = GOOD_SINGLE.replace("    explanation: 选 B。\n", "").replace("    answer: B\n", "    answer: B\n      explanation：选 B。\n")
+    problems = problems_of(tmp_path, body)
+    assert [(p.line, p.field) for p in problems] == [(2, "exercises"), (11, "answer")], [p.format() for p in problems]
+    assert all("全角冒号" in p.message for p in problems)
+    assert "缺少必填字段 explanation" in problems[0].message
 
 
 def test_unquoted_colon_in_text(tmp_path):

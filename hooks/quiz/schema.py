@@ -71,6 +71,8 @@ def exercise_id_at(document: Document, path: tuple) -> str:
     return ""
 
 
+# "… type：single" inside a text: a field with a full-width colon, read as the text before it running on.
+FULL_WIDTH_INSIDE = re.compile(rf"\s({FIELD})\s*：")
 ANSWER_FIX = "单选题写一个字母（如 B）；多选题和排序题写字母列表（如 [A, C]）；判断题写 对 或 错。"
 LETTER = re.compile(r"[A-Z]")
 
@@ -109,6 +111,12 @@ def _describe(error, written: dict) -> tuple[str, str, tuple]:
         close = difflib.get_close_matches(extra, allowed, n=1)
         guess = f"是不是想写 {close[0]}？" if close else f"可用的字段有：{'、'.join(allowed)}。"
         return f"不认识的字段 {_short(extra)}。", guess, path + (extra,)
+    joined = FULL_WIDTH_INSIDE.search(value) if kind in ("pattern", "enum", "const") and isinstance(value, str) else None
+    if joined:
+        return (
+            f"“{_short(value)}”的写法不对：其中的“{joined.group(1)}：”用了全角冒号，YAML 把它读成了这段文字的接续。",
+            FULL_WIDTH_FIX, path,
+        )
     wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
     if kind == "type" and "object" in wanted and isinstance(value, str) and FULL_WIDTH_COLON.match(value):
         return (

@@ -38,9 +38,6 @@ ITEM_START = re.compile(r"^\s*(?:-\s+)?")
 # Greedy to the end (trailing spaces stripped after): a lazy .*? before \s*$ takes quadratic time.
 KEY_AND_VALUE = re.compile(rf"^\s*(?:-\s+)?({FIELD}):[ \t]+(\S.*)$")
 KEY_WITHOUT_COLON = re.compile(rf"^\s*(?:-\s+)?({FIELD})[ \t]+(\S.*)$")
-FIELD_START = re.compile(rf"^\s*(?:-\s+)?({FIELD})(?:\s*[:：]|[ \t]+\S|$)")
-EXERCISES_LINE = re.compile(r"^exercises:[ \t]*(?:#.*)?$")
-ID_LINE = re.compile(r"^(\s*)(?:-\s+)?id:[ \t]*([a-z0-9]+(?:-[a-z0-9]+)*)[ \t]*(?:#.*)?$")
 
 QUOTE_FIX = "在这段文字末尾补上配对的 {q}；文字中间要用引号时，请用中文引号“”。"
 INDENT_FIX = "同一层的字段、同一个列表的各项要左端对齐，用同样多的空格缩进（不要用 Tab）。"
@@ -84,10 +81,8 @@ def problem(error: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
                      _colon_in_mapping, _block_structure):
         found = diagnose(error, lines, text)
         if found:
-            return Problem(
-                path, found.line, found.column, _exercise_id(lines, found.line - 1), _field_at(lines, found.line - 1),
-                "YAML 格式错误：" + found.message, found.fix,
-            )
+            # A file that does not parse holds no exercise yet: the problem is the file's.
+            return Problem(path, found.line, found.column, "", "", "YAML 格式错误：" + found.message, found.fix)
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     detail = f"（{without_controls(error.problem)}）" if error.problem else ""
@@ -366,46 +361,6 @@ def _text_after_flow(lines, mark, last: list) -> Finding | None:
 
 
 # -- reading the source ----------------------------------------------------------
-
-def _field_at(lines, line: int) -> str:
-    """The field name a line starts with (prompt: …, prompt …, prompt：…), if any."""
-    match = FIELD_START.match(_line(lines, line))
-    return match.group(1) if match else ""
-
-
-def _exercise_id(lines, line: int) -> str:
-    """The id of the exercise whose lines hold `line`, read from the text (the file does not parse).
-
-    Only where the text says it plainly: the items of the top-level `exercises:`
-    list are the lines starting with "- " at the first item's indentation, and
-    the item holding `line` has `id: …` at the indentation of its fields.
-    """
-    top = next((n for n in range(min(line, len(lines))) if EXERCISES_LINE.match(lines[n])), None)
-    if top is None:
-        return ""
-    first = next((n for n in range(top + 1, line + 1) if _is_content(lines[n])), None)
-    if first is None or not lines[first].lstrip().startswith("- "):
-        return ""
-    dash = _indent(lines[first])
-    start = next((n for n in range(line, top, -1) if lines[n].startswith(dash + "- ")), None)
-    if start is None:
-        return ""
-    # The item ends at the next line as far left as its dash: the next item, or the end of the list.
-    end = next((n for n in range(start + 1, len(lines)) if _is_content(lines[n]) and len(_indent(lines[n])) <= len(dash)),
-               len(lines))
-    if line >= end:
-        return ""
-    field_indent = ITEM_START.match(lines[start]).end()
-    for number in range(start, end):
-        match = ID_LINE.match(lines[number])
-        if match and ITEM_START.match(lines[number]).end() == field_indent:
-            return match.group(2)
-    return ""
-
-
-def _is_content(line: str) -> bool:
-    return bool(line.strip()) and not line.lstrip().startswith("#")
-
 
 def _tokens_before(text: str, index: int, keep: int = 2) -> list:
     """The last `keep` tokens the scanner reads before character `index` (memory: `keep` tokens)."""
