@@ -61,6 +61,17 @@ class QuizSession:
             self._outlines = anchors.site_outlines(self.docs_dir, self.slug)
         return self._outlines
 
+    def unreadable_pages(self) -> set[str]:
+        """Pages that are not UTF-8. The lesson check reports each once; what their headings
+        would decide (section links, coverage) is not judged on a garbled reading."""
+        found = set()
+        for path in sorted(self.docs_dir.rglob("*.md")):
+            try:
+                path.read_bytes().decode("utf-8-sig")
+            except (UnicodeDecodeError, OSError):
+                found.add(path.relative_to(self.docs_dir).as_posix())
+        return found
+
     def headings(self) -> dict[str, dict[str, str]]:
         """page -> {anchor: heading text}."""
         if self._titles is None:
@@ -199,9 +210,11 @@ class QuizSession:
             left_out |= missed
         anchors_by_page = {page: [h.anchor for h in found] for page, found in self.outlines().items()}
         exercises = list(bank.exercises.values())
-        problems += rules.check_sections(exercises, anchors_by_page)
+        garbled = self.unreadable_pages()
+        problems += rules.check_sections([e for e in exercises if e.section_page not in garbled], anchors_by_page)
         problems += rules.check_unshown(exercises, shown | left_out)
         problems += course_rules.check_sets(bank, bank.policy)
-        problems += course_rules.check_sections(self.coverage(), self.outlines(), bank.policy, DOCS_DIR)
+        lessons = [lesson for lesson in self.coverage() if lesson.page not in garbled]
+        problems += course_rules.check_sections(lessons, self.outlines(), bank.policy, DOCS_DIR)
         return sorted(set(problems))
 
