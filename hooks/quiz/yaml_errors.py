@@ -80,11 +80,15 @@ def problem(error: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
     for diagnose in (_second_document, _quoted, _flow, _tab, _special_start, _missing_colon,
                      _colon_in_mapping, _block_structure):
         found = diagnose(error, lines, text)
+        if found and found.line > len(lines):  # libyaml ends a last line without a break on one more
+            found = Finding(len(lines), len(lines[-1]) + 1, found.message, found.fix)
         if found:
             # A file that does not parse holds no exercise yet: the problem is the file's.
             return Problem(path, found.line, found.column, "", "", "YAML 格式错误：" + found.message, found.fix)
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if line > len(lines):
+        line, column = len(lines), len(lines[-1]) + 1
     detail = f"（{without_controls(error.problem)}）" if error.problem else ""
     return Problem(
         path, line, column, "", "",
@@ -136,11 +140,9 @@ def _quoted(error, lines, text):
         )
     end = error.problem_mark
     if end and "end of stream" in (error.problem or ""):
-        reached = f"文件末尾（第 {end.line + 1} 行）"
-    elif end:
-        reached = f"第 {end.line + 1} 行"
+        reached = f"文件末尾（第 {min(end.line + 1, len(lines))} 行）"
     else:
-        reached = "文件末尾"
+        reached = _where(lines, end.line) if end else "文件末尾"
     return Finding(
         start.line + 1, start.column + 1,
         f"这一行的引号 {quote} 没有配对的结束引号，后面的内容一直被当作这段文字，读到了{reached}。",
@@ -169,7 +171,7 @@ def _flow(error, lines, text):
             f"{inside}，这个位置的写法不对：多了或少了逗号、括号或冒号。",
             "写成 [A, B] 的样子，各项之间用半角逗号隔开；某一项本身含有 [ ] { } , : 时，给这一项加上引号。",
         )
-    noticed = f"（解析器读到第 {end.line + 1} 行才发现）" if end.line != start.line else ""
+    noticed = f"（解析器读到{_where(lines, end.line)}才发现）" if end.line != start.line else ""
     return Finding(
         start.line + 1, start.column + 1,
         f"这一行的“{opening}”没有配对的“{closing}”{noticed}。",
@@ -289,7 +291,7 @@ def _field_without_colon(lines, line: int, column: int, noticed_line: int) -> Fi
         return _full_width(lines, line)
     if DASH_WITHOUT_SPACE.match(_line(lines, line)):
         return _dash_without_space(lines, line)
-    noticed = f"（解析器读到第 {noticed_line + 1} 行才发现）" if noticed_line != line else ""
+    noticed = f"（解析器读到{_where(lines, noticed_line)}才发现）" if noticed_line != line else ""
     written = KEY_WITHOUT_COLON.match(without_controls(_line(lines, line)))
     example = f"{written.group(1)}: {_shortened(written.group(2).rstrip())}" if written else "prompt: 题干"
     return Finding(
@@ -417,6 +419,11 @@ def _quoted_example(line: str) -> str:
 
 def _shortened(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _where(lines, number: int) -> str:
+    """第 N 行, or the end of the file for the line after the last."""
+    return f"第 {number + 1} 行" if number < len(lines) else "文件末尾"
 
 
 def _line(lines, number: int) -> str:
