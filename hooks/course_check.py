@@ -27,8 +27,9 @@ def problems_of(project_dir: Path) -> tuple[QuizSession, list[str], int]:
     texts, found = lesson_check.read_lessons(docs, project_dir)
     session = QuizSession(project_dir)
     readable = {page: text for page, text in texts.items() if text is not None}
-    for page, text in readable.items():
-        session.scan_page(page, text)
+    for page, text in texts.items():
+        # A page that is not UTF-8 still places its exercises: its shortcodes are plain ASCII.
+        session.scan_page(page, text if text is not None else (docs / page).read_bytes().decode("utf-8", "replace"))
     lines = [(p.path, p.line, p.column, p.format()) for p in session.finish()]
     lines += [(p.path, p.line, p.column, p.format()) for p in found]
     lines += [(p.path, p.line, p.column, p.format()) for p in lesson_check.check_links(texts, docs, DOCS_DIR, session.slug)]

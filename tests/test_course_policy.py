@@ -231,3 +231,20 @@ def test_an_exercise_that_passes_check_passes_ci_content_tests(tmp_path):
         cwd=project, env=env, capture_output=True, text=True, timeout=300,
     )
     assert content.returncode == 0, content.stdout[-3000:]
+
+
+def test_one_mistake_in_the_policy_keeps_the_rest_of_it(project_copy):
+    policy = project_copy / "exercises" / "policy.yml"
+    policy.write_text(policy.read_text(encoding="utf-8") + "section_minimun: 3\n", encoding="utf-8")
+    code, out = run_check(project_copy)
+    assert code == 1
+    lines = [line for line in out.splitlines() if line.startswith(("exercises/", "docs/"))]
+    assert len(lines) == 1 and "section_minimun" in lines[0], out
+
+
+def test_the_policy_file_cannot_be_placed_as_a_set(tmp_path):
+    lesson = LESSON + "\n<!-- exercises: policy -->\n"
+    project = make_project(tmp_path, {"demo.yml": SIX}, lesson=lesson, policy=POLICY)
+    code, out = run_check(project)
+    assert code == 1
+    assert "exercises/policy.yml 是课程规则文件，不是练习文件" in out

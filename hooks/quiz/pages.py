@@ -51,9 +51,6 @@ class DocsPages:
             self.texts[page] = text
         self._by_text: dict[int, dict[str, str]] = {}  # tab length -> {comparable text: page}
 
-    def readable(self) -> dict[str, str]:
-        return {page: text for page, text in self.texts.items() if page not in self.unreadable}
-
     def find(self, markdown: str, tab_length: int = 4) -> str | None:
         """The page whose text (with or without its front matter) `markdown` is, or None."""
         if tab_length not in self._by_text:

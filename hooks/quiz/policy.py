@@ -70,8 +70,8 @@ def load(folder: Path, display_root: Path) -> tuple[Policy, list[Problem]]:
     if document is None or problems:
         return Policy(), problems
     reader = _Reader(shown, document)
-    policy = reader.policy(document.data)
-    return (policy, []) if not reader.problems else (Policy(), reader.problems)
+    # A value that does not fit keeps its default; every other value stays as written.
+    return reader.policy(document.data), reader.problems
 
 
 class _Reader:
@@ -114,6 +114,8 @@ class _Reader:
         if policy.rubric_minimum > policy.rubric_maximum:
             self.problem(("rubric_minimum",), "rubric_minimum 大于 rubric_maximum，没有写作练习能同时满足。",
                          "让最少条数不大于最多条数。")
+            defaults = Policy()
+            policy = replace(policy, rubric_minimum=defaults.rubric_minimum, rubric_maximum=defaults.rubric_maximum)
         return replace(policy, default_set=default, sets=named)
 
     def set_rules(self, where: tuple, data, base: SetRules) -> SetRules:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-
-# A problem with a shortcode names its kind in the field slot.
-SHORTCODE_FIELDS = {"exercises", "exercise"}
+from .markup import without_controls
 
 
 @dataclass(frozen=True, order=True)
@@ -20,18 +18,24 @@ class Problem:
     field: str
     message: str
     fix: str = ""
+    # With a shortcode in a lesson page (the field slot then holds its kind), not with a file's field.
+    shortcode: bool = False
+
+    def in_shortcode(self) -> Problem:
+        return replace(self, shortcode=True)
 
     def format(self) -> str:
+        """One line for the terminal: no control character of a YAML value reaches it (no ESC sequence)."""
         where = f"{self.path}:{self.line}:{self.column}"
         if self.exercise_id:
             who = f"练习 {self.exercise_id}"
-        elif self.field in SHORTCODE_FIELDS:
+        elif self.shortcode:
             who = "短代码"
         else:
             who = "文件"
-        what = f"字段 {self.field}：" if self.field and self.field not in SHORTCODE_FIELDS else ""
+        what = f"字段 {self.field}：" if self.field and not self.shortcode else ""
         fix = f" 修改方法：{self.fix}" if self.fix else ""
-        return f"{where}：[{who}] {what}{self.message}{fix}"
+        return without_controls(f"{where}：[{who}] {what}{self.message}{fix}")
 
 
 def summary(problems: list[Problem]) -> str:

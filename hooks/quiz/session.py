@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import anchors, course_rules, coverage, render, rules, shortcodes
 from .background import Preparation
-from .bank import Bank, candidates
+from .bank import Bank
 from .pages import DocsPages
 from .prepare import EXERCISES_DIR, Job, Prepared, set_template
 from .problems import Problem
@@ -88,8 +88,11 @@ class QuizSession:
         return bool(self.codes[page]) or bool(shortcodes.COVERAGE.search(markdown))
 
     def _scan_docs(self) -> None:
-        """Every readable page of the docs folder not scanned yet, as it is on disk."""
-        for page, text in self.pages().readable().items():
+        """Every page of the docs folder not scanned yet, as it is on disk.
+
+        A page that is not UTF-8 still places its exercises: its shortcodes are plain ASCII.
+        """
+        for page, text in self.pages().texts.items():
             if page not in self.codes:
                 self.scan_page(page, text)
 
@@ -236,10 +239,12 @@ class QuizSession:
         problems = list(bank.problems)
         anchors_by_page = {page: [h.anchor for h in found] for page, found in self.outlines().items()}
         exercises = list(bank.exercises.values())
-        problems += rules.check_sections(exercises, anchors_by_page)
+        garbled = self.pages().unreadable  # reported once, by the lesson check
+        problems += rules.check_sections([e for e in exercises if e.section_page not in garbled], anchors_by_page)
         problems += rules.check_unshown(exercises, shown | left_out)
         problems += course_rules.check_sets(bank, bank.policy)
-        problems += course_rules.check_sections(self.coverage(), self.outlines(), bank.policy, self.docs_shown)
+        lessons = [lesson for lesson in self.coverage() if lesson.page not in garbled]
+        problems += course_rules.check_sections(lessons, self.outlines(), bank.policy, self.docs_shown)
         return sorted(set(problems))
 
     def finish(self) -> list[Problem]:
@@ -255,8 +260,8 @@ def sources(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DI
     """What a session's work is made from (exercise files, lessons, mkdocs.yml): name, size, time of change."""
     exercises = project_dir / exercises_dir
     paths = [project_dir / CONFIG_FILE, exercises]
-    if exercises.is_dir():
-        paths += candidates(exercises) + sorted(exercises.glob("*.json"))
+    if exercises.is_dir():  # the exercise files, policy.yml, schema.json
+        paths += sorted(exercises.iterdir())
     paths += [docs_dir] + (sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else [])
     return tuple(_stamp(path) for path in paths)
 

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .fences import prose_lines
+from .policy import POLICY_NAME
 from .problems import Problem
 
 # On one line, in the Markdown the check reads as in the HTML the build fills in.
@@ -169,6 +170,9 @@ def check(codes: list[Shortcode], bank, page_path: str, shown: set[str] = frozen
                 if bank.known(name):
                     message = f"没有练习文件 exercises/{name}.yml：{name} 是题目编号。"
                     fix = f"放入这道题要写 <!-- exercise: {name} -->。"
+                elif f"{name}.yml" == POLICY_NAME:
+                    message = f"exercises/{POLICY_NAME} 是课程规则文件，不是练习文件，不能放进课文。"
+                    fix = _suggest(name, list(bank.groups), "现有的练习文件：")
                 else:
                     message = f"没有练习文件 exercises/{name}.yml。"
                     fix = _suggest(name, list(bank.groups), "现有的练习文件：")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as Loader
 
-from . import limits
+from . import limits, yaml_errors
 from .problems import Problem
 
 # The only tags plain data needs; anything else (e.g. !!python/object) is refused.
@@ -48,15 +49,30 @@ PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
 }
 
+STR_TAG = "tag:yaml.org,2002:str"
+# A plain 2024-01-01 is a date to YAML 1.1; no field takes one, so it is reported as a value
+# read as a date (an instructor never wrote a tag), and kept as written where it is a key.
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+# A comment after a value on its line: " #" ends the text, silently. Only one that reads
+# on from the # without a space (#1, #B) is kept: it is more likely text than a note.
+COMMENT_AFTER = re.compile(r"[ \t]+#([^\s][^\r\n\x85\u2028\u2029]*)")
+
 Path_ = tuple  # a path into the data: keys and list indexes
 
 
 @dataclass
 class Document:
-    """Plain data from one file, with 1-based (line, column) for each path."""
+    """Plain data from one file, with 1-based (line, column) for each path.
+
+    For messages: `written` holds, by path, the source of each unquoted value YAML
+    read as no text (yes → true, 010 → 8, an empty value → null), `comments` the
+    comment that follows an unquoted value on its line.
+    """
 
     data: object = None
     marks: dict = field(default_factory=dict)
+    written: dict = field(default_factory=dict)
+    comments: dict = field(default_factory=dict)
 
     def mark(self, path: Path_) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -68,25 +84,48 @@ class Document:
 class _Builder:
     """Builds data from composed nodes; scalars go through PyYAML's own constructor."""
 
-    def __init__(self, path: str):
-        self.path = path
+    def __init__(self, path: str, text: str = ""):
+        self.path, self.text = path, text
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
         self.marks: dict = {}
+        self.written: dict = {}
+        self.comments: dict = {}
 
     def problem(self, node, message: str, fix: str, field_name: str = "") -> None:
         self.problems.append(
             Problem(self.path, node.start_mark.line + 1, node.start_mark.column + 1, "", field_name, message, fix)
         )
 
+    def implicit(self, node) -> bool:
+        """Whether an unquoted scalar's type is YAML's guess, not a tag the instructor wrote."""
+        return not self.text.startswith("!", node.start_mark.index)  # a tagged node starts at its tag
+
     def build(self, node, path: tuple):
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if type(node) is ScalarNode and not node.style:
+            end = node.end_mark.index
+            if self.text[end:end + 1] in (" ", "\t"):
+                comment = COMMENT_AFTER.match(self.text, end)
+                if comment:
+                    self.comments[path] = comment.group(1).rstrip()
+            if node.tag != STR_TAG and self.implicit(node):
+                if node.tag == TIMESTAMP_TAG:
+                    what = "日期和时间" if len(node.value) > 10 else "日期"
+                    self.problem(
+                        node,
+                        f"“{node.value}”被 YAML 读成了{what}，不是文字。",
+                        f"给这段文字加上引号，例如 \"{node.value}\"。",
+                        _field(path),
+                    )
+                    return None
+                self.written[path] = node.value
         if node.tag not in PLAIN_TAGS:
             self.problem(
                 node,
                 f"不允许使用 YAML 标签 {node.tag.replace('tag:yaml.org,2002:', '!!')}。",
                 "删去以 ! 开头的标签，只写普通的文字、数字、列表和键值。",
-                str(path[-1]) if path else "",
+                _field(path),
             )
             return None
         if isinstance(node, yaml.MappingNode):
@@ -95,13 +134,17 @@ class _Builder:
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         return self.constructor.construct_object(node)
 
+    def plain_key(self, node) -> bool:
+        """A key of plain data; an unquoted date too, as keys stay as written."""
+        return node.tag in PLAIN_TAGS or (node.tag == TIMESTAMP_TAG and not node.style and self.implicit(node))
+
     def build_mapping(self, node, path: tuple) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problem(key_node, "不支持合并键 <<。", "把要用的字段直接写出来。")
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in PLAIN_TAGS:
+            if not isinstance(key_node, yaml.ScalarNode) or not self.plain_key(key_node):
                 self.problem(key_node, "字段名必须是普通文字。", "把字段名改成普通文字，例如 prompt。")
                 continue
             # Keys stay as written: `对:` and `1:` are field names, not values.
@@ -120,6 +163,11 @@ class _Builder:
             # The key's own position is the one an instructor looks for.
             self.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return result
+
+
+def _field(path: tuple) -> str:
+    """The field a path ends in: its last key, not a list index."""
+    return next((str(part) for part in reversed(path) if not isinstance(part, int)), "")
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -154,23 +202,16 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     except Refused as refused:
         return None, [refused.problem(path)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = f"（{error.problem}）" if error.problem else ""
-        return None, [
-            Problem(
-                path, line, column, "", "",
-                f"YAML 格式错误{detail}。",
-                "检查这一行及上一行的缩进、冒号后的空格和引号是否配对；含冒号或 # 的文字请加引号。",
-            )
-        ]
+        return None, [yaml_errors.problem(error, text, path)]
+    except yaml.reader.ReaderError as error:
+        return None, [yaml_errors.reader_problem(error, text, path)]
     except yaml.YAMLError as error:
         return None, [Problem(path, 1, 1, "", "", f"YAML 格式错误：{error}。", "检查文件格式。")]
     if node is None:
         return Document(data=None), []
-    builder = _Builder(path)
+    builder = _Builder(path, text)
     data = builder.build(node, ())
-    return Document(data=data, marks=builder.marks), builder.problems
+    return Document(data, builder.marks, builder.written, builder.comments), builder.problems
 
 
 class Refused(Exception):
