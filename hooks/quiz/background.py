@@ -29,8 +29,10 @@ from .prepare import Job, Prepared, prepare
 SWITCH = "COURSE_QUIZ_WORKER"
 # About a thousand exercises: below this the work takes less time than starting on it elsewhere.
 WORTH_A_PROCESS_BYTES = 1_000_000
-# The folder that holds the quiz package, for the second process's imports.
+# The folder that holds the quiz package, for the second process's imports,
+# and the module the second process runs.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+WORKER_MODULE = "quiz.prepare"
 
 
 class Preparation:
@@ -52,7 +54,7 @@ class Preparation:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])))
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "quiz.prepare"],
+                [sys.executable, "-m", WORKER_MODULE],
                 stdin=subprocess.PIPE, stdout=self._output, stderr=self._errors, env=env,
             )
             self._process.stdin.write(pickle.dumps(self.job))
