@@ -38,7 +38,8 @@ def test_missing_anchor_fails_and_names_the_page(project_copy, tmp_path):
 def test_chinese_heading_anchor_is_readable_and_linkable(project_copy, tmp_path):
     # The anchor keeps the heading's Chinese (punctuation dropped), so links
     # like positioning/#为谁报报什么 written by hand keep working.
-    append(project_copy / "docs" / "introduction.md", "\n## 为谁报、报什么\n\n正文。\n")
+    # A ### heading: a new ## would be a teaching section the course policy wants exercises for.
+    append(project_copy / "docs" / "introduction.md", "\n### 为谁报、报什么\n\n正文。\n")
     append(project_copy / "docs" / "index.md", "\n[跳转](introduction.md#为谁报报什么)\n")
     result = mkdocs_build(project_copy, tmp_path / "site")
     assert result.returncode == 0, result.stderr
