@@ -18,7 +18,7 @@ SUB_PATH = "training"
 sys.path.insert(0, str(ROOT / "hooks"))
 # Builds in a subprocess import the exercises' extension through the environment,
 # as run.py sets it up: so too when the tests are run without run.py.
-if sys.prefix != sys.base_prefix:
+if sys.prefix != sys.base_prefix and (ROOT / "run.py").is_file():
     sys.path.insert(0, str(ROOT))
     import run
 
