@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import anchors, course_rules, coverage, render, rules, segment, shortcodes
+from . import anchors, course_rules, coverage, lesson_rules, render, rules, segment, shortcodes
 from .background import Preparation
 from .bank import Bank
 from .prepare import Job, Prepared, set_template
@@ -216,5 +216,6 @@ class QuizSession:
         problems += course_rules.check_sets(bank, bank.policy)
         lessons = [lesson for lesson in self.coverage() if lesson.page not in garbled]
         problems += course_rules.check_sections(lessons, self.outlines(), bank.policy, DOCS_DIR)
+        problems += lesson_rules.check(self.docs_dir, bank.policy.lessons, DOCS_DIR)
         return sorted(set(problems))
 
