@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -73,6 +74,27 @@ def exempt_from_policy(project: Path, set_name: str) -> None:
         + f"  {set_name}: {{minimum: 0, every_type: false, open_minimum: 0}}\n",
         encoding="utf-8",
     )
+
+
+@contextlib.contextmanager
+def served_course_with_set(work: Path, name: str, exercises_yaml: str):
+    """The course plus one exercise file of a test's own, placed on the first lesson, built for
+    the sub-path and served by nginx on 127.0.0.1 until the block ends."""
+    from hosting import Nginx
+
+    project = copy_project(work / "project")
+    (project / "exercises" / f"{name}.yml").write_text(exercises_yaml, encoding="utf-8")
+    exempt_from_policy(project, name)
+    lesson = project / "docs" / "positioning.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + f"\n<!-- exercises: {name} -->\n", encoding="utf-8")
+    nginx = Nginx(work / "srv", work / "nginx")
+    result = mkdocs_build(project, work / "srv" / "current", site_url=nginx.base_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    nginx.start()
+    try:
+        yield BuiltSite(base_url=nginx.base_url, directory=work / "srv" / "current")
+    finally:
+        nginx.stop()
 
 
 @pytest.fixture

@@ -248,3 +248,28 @@ def test_the_policy_file_cannot_be_placed_as_a_set(tmp_path):
     code, out = run_check(project)
     assert code == 1
     assert "exercises/policy.yml 是课程规则文件，不是练习文件" in out
+
+
+def remove_section(text: str, heading: str) -> str:
+    return re.sub(rf"^## {re.escape(heading)}\s*$.*?(?=^## |\Z)", "", text, count=1, flags=re.M | re.S)
+
+
+@pytest.mark.parametrize(
+    "page,edit,words",
+    [
+        ("topics.md", lambda t: remove_section(t, "小结"), "lessons.sections：这一讲缺少“## 小结”一节"),
+        ("topics.md", lambda t: re.sub(r"(?m)^3\. ", "- ", t.split("## 思考与讨论", 1)[0]) + "## 思考与讨论"
+         + re.sub(r"(?m)^[3-9]\. ", "- ", t.split("## 思考与讨论", 1)[1]), "lessons.discussion_questions"),
+        ("research.md", lambda t: t.replace("症结", "问题"), "lessons.key_terms：这一页没有讲到关键表述“症结”"),
+        ("positioning.md", lambda t: t[: len(t) // 3] + "\n\n## 练习\n\n<!-- exercises: positioning -->\n",
+         "lessons.characters"),
+    ],
+)
+def test_a_lesson_rule_broken_is_named_in_check(project_copy, page, edit, words):
+    path = project_copy / "docs" / page
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out = run_check(project_copy)
+    assert code == 1
+    found = [line for line in out.splitlines() if words in line]
+    assert found and found[0].startswith(f"docs/{page}:"), out
+    assert "exercises/policy.yml" in found[0]

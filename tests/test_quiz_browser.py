@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from conftest import BuiltSite, copy_project, mkdocs_build, exempt_from_policy
-from hosting import Nginx
+from conftest import served_course_with_set
 
 LESSON = "positioning/"
 TYPES = ["single", "multiple", "true_false", "fill", "order", "open"]
@@ -138,20 +137,8 @@ exercises:
 @pytest.fixture(scope="module")
 def width_site(tmp_path_factory):
     """The course plus one fill exercise keyed in half-width, served by nginx."""
-    work = tmp_path_factory.mktemp("width")
-    project = copy_project(work / "project")
-    (project / "exercises" / "width.yml").write_text(WIDTH_EXERCISES, encoding="utf-8")
-    exempt_from_policy(project, "width")
-    lesson = project / "docs" / "positioning.md"
-    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n<!-- exercises: width -->\n", encoding="utf-8")
-    nginx = Nginx(work / "srv", work / "nginx")
-    result = mkdocs_build(project, work / "srv" / "current", site_url=nginx.base_url)
-    assert result.returncode == 0, result.stderr[-3000:]
-    nginx.start()
-    try:
-        yield BuiltSite(base_url=nginx.base_url, directory=work / "srv" / "current")
-    finally:
-        nginx.stop()
+    with served_course_with_set(tmp_path_factory.mktemp("width"), "width", WIDTH_EXERCISES) as site:
+        yield site
 
 
 @pytest.mark.parametrize("typed", [["ＯＡ", "２０２６"], ["ｏａ", "2026"]])

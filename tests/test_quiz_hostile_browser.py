@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import copy_project, mkdocs_build, exempt_from_policy
+from conftest import served_course_with_set
 
 LESSON = "positioning/"
 SECTION = "positioning.md#为谁报报什么"
@@ -91,23 +91,8 @@ def exercise_file() -> str:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    from conftest import BuiltSite
-    from hosting import Nginx
-
-    work = tmp_path_factory.mktemp("hostile")
-    project = copy_project(work / "project")
-    (project / "exercises" / "hostile.yml").write_text(exercise_file(), encoding="utf-8")
-    exempt_from_policy(project, "hostile")
-    lesson = project / "docs" / "positioning.md"
-    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n<!-- exercises: hostile -->\n", encoding="utf-8")
-    nginx = Nginx(work / "srv", work / "nginx")
-    result = mkdocs_build(project, work / "srv" / "current", site_url=nginx.base_url)
-    assert result.returncode == 0, result.stderr[-3000:]
-    nginx.start()
-    try:
-        yield BuiltSite(base_url=nginx.base_url, directory=work / "srv" / "current")
-    finally:
-        nginx.stop()
+    with served_course_with_set(tmp_path_factory.mktemp("hostile"), "hostile", exercise_file()) as site:
+        yield site
 
 
 @pytest.fixture

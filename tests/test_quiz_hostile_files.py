@@ -40,7 +40,10 @@ with open("/proc/self/statm") as statm:
 start = time.process_time()
 bank = load_bank(project / "exercises", project)
 seconds = time.process_time() - start
-extra = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+# The peak of this process image (VmHWM): ru_maxrss would carry the parent's peak across exec.
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+extra = (peak - before) / 1024
 print(json.dumps({"seconds": seconds, "extra_mb": extra, "exercises": len(bank.exercises),
                   "problems": [p.format() for p in bank.problems]}, ensure_ascii=False))
 """

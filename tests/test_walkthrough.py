@@ -28,7 +28,7 @@ from conftest import ROOT, copy_project, mkdocs_build
 from quiz import anchors, limits
 from quiz.fences import prose_lines
 from quiz.model import TYPE_NAMES
-from quiz.policy import Policy, SetRules
+from quiz.policy import Policy, SetRules, LessonRules
 
 GUIDE_PATH = ROOT / "exercises" / "README.md"
 SCHEMA = json.loads((ROOT / "exercises" / "schema.json").read_text(encoding="utf-8"))
@@ -340,7 +340,7 @@ def shown(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
-        return "[" + ", ".join(value) + "]"
+        return "[" + ", ".join(map(str, value)) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
     return str(value)
@@ -349,8 +349,10 @@ def shown(value) -> str:
 def test_the_policy_tables_give_every_option_with_its_default():
     found = tables(section("课程规则（policy.yml）"))
     expected = {
-        "全课程的规则": {f.name: getattr(Policy(), f.name) for f in fields(Policy) if f.name not in ("default_set", "sets")},
+        "全课程的规则": {f.name: getattr(Policy(), f.name) for f in fields(Policy)
+                    if f.name not in ("default_set", "sets", "lessons")},
         "每组的规则": {f.name: getattr(SetRules(), f.name) for f in fields(SetRules)},
+        "课文的规则": {f.name: getattr(LessonRules(), f.name) for f in fields(LessonRules)},
     }
     for header, defaults in expected.items():
         rows = {names_in(row[0])[0]: row for row in found[header]}

@@ -37,6 +37,18 @@ class SetRules:
 
 
 @dataclass(frozen=True)
+class LessonRules:
+    """What every lesson page must hold; pages not listed are not lessons (home, glossary …)."""
+
+    pages: tuple = ()  # the lesson pages, e.g. (positioning.md, …)
+    sections: tuple = ("学习目标", "自查清单", "小结", "思考与讨论", "练习")  # ## parts every lesson has
+    discussion_questions: int = 3  # numbered questions under 思考与讨论, at least
+    examples: int = 2  # example boxes or 示例 headings, at least
+    characters: tuple = (3000, 7000)  # Chinese characters in a lesson: at least, at most
+    key_terms: dict = field(default_factory=dict)  # page.md -> terms it must teach
+
+
+@dataclass(frozen=True)
 class Policy:
     """The course's rules; every default here is the course's present value."""
 
@@ -47,6 +59,7 @@ class Policy:
     section_minimum: int = 2  # every teaching section (##) is trained by at least this many exercises
     default_set: SetRules = field(default_factory=SetRules)
     sets: dict = field(default_factory=dict)  # file stem -> SetRules
+    lessons: LessonRules = field(default_factory=LessonRules)
 
     def for_set(self, name: str) -> SetRules:
         return self.sets.get(name, self.default_set)
@@ -56,8 +69,9 @@ class Policy:
         return f"sets.{name if name in self.sets else DEFAULT_SET}.{option}"
 
 
-TOP_OPTIONS = {f.name for f in fields(Policy)} - {"default_set", "sets"}
+TOP_OPTIONS = {f.name for f in fields(Policy)} - {"default_set", "sets", "lessons"}
 SET_OPTIONS = {f.name for f in fields(SetRules)}
+LESSON_OPTIONS = {f.name for f in fields(LessonRules)}
 
 
 def load(folder: Path, display_root: Path) -> tuple[Policy, list[Problem]]:
@@ -95,13 +109,13 @@ class _Reader:
             return Policy()
         values = {}
         for key, value in data.items():
-            if key == "sets":
+            if key in ("sets", "lessons"):
                 continue
             if key not in TOP_OPTIONS:
-                self._unknown((key,), key, TOP_OPTIONS | {"sets"})
+                self._unknown((key,), key, TOP_OPTIONS | {"sets", "lessons"})
                 continue
             values[key] = self.value((key,), value, getattr(Policy(), key))
-        policy = Policy(**values)
+        policy = Policy(**values, lessons=self.lesson_rules(data.get("lessons")))
         sets = data.get("sets") or {}
         if not isinstance(sets, dict):
             self.problem(("sets",), "sets 应是“练习文件名: 要求”的列表。", "例如 sets: {introduction: {minimum: 5}}。")
@@ -117,6 +131,21 @@ class _Reader:
             defaults = Policy()
             policy = replace(policy, rubric_minimum=defaults.rubric_minimum, rubric_maximum=defaults.rubric_maximum)
         return replace(policy, default_set=default, sets=named)
+
+    def lesson_rules(self, data) -> LessonRules:
+        base = LessonRules()
+        if data is None:
+            return base
+        if not isinstance(data, dict):
+            self.problem(("lessons",), "lessons 应是“名称: 值”的列表。", "参照 exercises/README.md 中的“课程规则”一节改写。")
+            return base
+        values = {}
+        for key, value in data.items():
+            if key not in LESSON_OPTIONS:
+                self._unknown(("lessons", key), key, LESSON_OPTIONS)
+                continue
+            values[key] = self.value(("lessons", key), value, getattr(base, key))
+        return replace(base, **values)
 
     def set_rules(self, where: tuple, data, base: SetRules) -> SetRules:
         if data is None:
@@ -143,6 +172,24 @@ class _Reader:
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 return value
             self.problem(where, f"{name} 应是 0 或正整数。", f"例如 {name}: {default}；写 0 表示不要求。")
+        elif name == "characters":
+            if (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+                    and 0 <= value[0] <= value[1]):
+                return tuple(value)
+            self.problem(where, "characters 应写成 [最少, 最多] 两个数。", "例如 characters: [3000, 7000]。")
+        elif name in ("pages", "sections"):
+            if isinstance(value, list) and all(isinstance(v, str) and v for v in value) and (
+                    name != "pages" or all(v.endswith(".md") for v in value)):
+                return tuple(value)
+            example = "[positioning.md, topics.md]" if name == "pages" else "[学习目标, 小结]"
+            self.problem(where, f"{name} 应是{'页面文件' if name == 'pages' else '标题'}的列表。", f"例如 {name}: {example}。")
+        elif name == "key_terms":
+            if isinstance(value, dict) and all(
+                isinstance(k, str) and k.endswith(".md") and isinstance(v, list) and all(isinstance(t, str) and t for t in v)
+                for k, v in value.items()
+            ):
+                return {k: tuple(v) for k, v in value.items()}
+            self.problem(where, "key_terms 应是“页面文件: [表述, …]”的列表。", "例如 key_terms: {positioning.md: [为谁报, 报什么]}。")
         elif isinstance(default, tuple):
             if isinstance(value, list) and all(v in TYPE_NAMES for v in value):
                 return tuple(value)

@@ -25,7 +25,7 @@ import re
 import threading
 from pathlib import Path
 
-from . import anchors, course_rules, coverage, render, rules, shortcodes
+from . import anchors, course_rules, coverage, lesson_rules, render, rules, shortcodes
 from .background import Preparation
 from .bank import Bank
 from .pages import DocsPages
@@ -245,6 +245,7 @@ class QuizSession:
         problems += course_rules.check_sets(bank, bank.policy)
         lessons = [lesson for lesson in self.coverage() if lesson.page not in garbled]
         problems += course_rules.check_sections(lessons, self.outlines(), bank.policy, self.docs_shown)
+        problems += lesson_rules.check(self.docs_dir, bank.policy.lessons, self.docs_shown)
         return sorted(set(problems))
 
     def finish(self) -> list[Problem]:

@@ -1,0 +1,107 @@
+"""The course's rules for its lessons (the `lessons:` part of exercises/policy.yml).
+
+Which pages are lessons, the parts every lesson has (objectives, checklist,
+summary, questions, practice), how long a lesson is, and the key terms each
+page must teach. Checked by `python3 run.py check` and the build alike, with
+the page's file and line; each message names the rule, so an instructor may
+also change the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .fences import prose_lines
+from .policy import POLICY_NAME, LessonRules
+from .problems import Problem
+
+POLICY_FILE = f"exercises/{POLICY_NAME}"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Compared with punctuation and markup removed, so 从“新”谋划 and 从新谋划 are the same term.
+PUNCTUATION = re.compile(r"[\s*_`“”‘’\"'、，。：；！？（）()·—…\-]+")
+QUESTION = re.compile(r"^\d+\.\s")
+EXAMPLE = re.compile(r'^\s*[!?]{3}\+?\s+example\b|^#{2,6}\s+示例')
+
+
+def _relax(rule: str) -> str:
+    return f"确实不需要时，可在 {POLICY_FILE} 中修改 lessons.{rule}。"
+
+
+def sections(text: str) -> dict[str, tuple[int, list[str]]]:
+    """`## heading` -> (its line, the prose lines of its body up to the next `##`)."""
+    found: dict[str, tuple[int, list[str]]] = {}
+    current = None
+    for number, line in prose_lines(text):
+        match = re.match(r"^##\s+(.+?)\s*#*\s*$", line)
+        if match:
+            current = match.group(1)
+            found.setdefault(current, (number, []))
+        elif current is not None:
+            found[current][1].append(line)
+    return found
+
+
+def check(docs_dir: Path, rules: LessonRules, docs_shown: str = "docs") -> list[Problem]:
+    found: list[Problem] = []
+    for page in rules.pages:
+        path = docs_dir / page
+        shown = f"{docs_shown}/{page}"
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except FileNotFoundError:
+            found.append(Problem(POLICY_FILE, 1, 1, "", "lessons.pages", f"课程规则列出的课文 {shown} 不存在。",
+                                 f"检查文件名，或从 lessons.pages 中删去它。"))
+            continue
+        except (UnicodeDecodeError, OSError):
+            continue  # the lesson check reports the encoding once
+        found += _check_lesson(text, shown, rules)
+    for page, terms in rules.key_terms.items():
+        path = docs_dir / page
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        plain = PUNCTUATION.sub("", text)
+        for term in terms:
+            if PUNCTUATION.sub("", term) not in plain:
+                found.append(Problem(
+                    f"{docs_shown}/{page}", 1, 1, "", "",
+                    f"课程规则 lessons.key_terms：这一页没有讲到关键表述“{term}”。",
+                    f"在讲授它的小节中写出这个表述（标点可以不同）。{_relax('key_terms')}",
+                ))
+    return found
+
+
+def _check_lesson(text: str, shown: str, rules: LessonRules) -> list[Problem]:
+    found = []
+    parts = sections(text)
+
+    def problem(line: int, message: str, fix: str, rule: str) -> None:
+        found.append(Problem(shown, line, 1, "", "", f"课程规则 lessons.{rule}：{message}", f"{fix}{_relax(rule)}"))
+
+    for name in rules.sections:
+        if name not in parts:
+            problem(1, f"这一讲缺少“## {name}”一节。", f"加上“## {name}”标题和内容。", "sections")
+    if "学习目标" in parts and not any(re.match(r"^\s*(- |\d+\. )", line) for line in parts["学习目标"][1]):
+        problem(parts["学习目标"][0], "“学习目标”一节没有列出目标。", "用列表（- 或 1.）逐条写出学习目标。", "sections")
+    if "自查清单" in parts and not any("- [ ]" in line for line in parts["自查清单"][1]):
+        problem(parts["自查清单"][0], "“自查清单”一节没有可勾选的条目。", "用“- [ ] 条目”写出自查条目。", "sections")
+    if "小结" in parts and not "".join(parts["小结"][1]).strip():
+        problem(parts["小结"][0], "“小结”一节是空的。", "写出本讲的小结。", "sections")
+    if "思考与讨论" in parts:
+        count = sum(1 for line in parts["思考与讨论"][1] if QUESTION.match(line))
+        if count < rules.discussion_questions:
+            problem(parts["思考与讨论"][0], f"“思考与讨论”有 {count} 个编号的问题，要求至少 {rules.discussion_questions} 个。",
+                    "用“1. 问题”的写法补足问题。", "discussion_questions")
+    if "练习" in parts and not any(re.search(r"<!--\s*exercises?\s*:", line) for line in parts["练习"][1]):
+        problem(parts["练习"][0], "“练习”一节没有放入练习。", "写一行 <!-- exercises: 练习文件名 -->。", "sections")
+    examples = sum(1 for _, line in prose_lines(text) if EXAMPLE.search(line))
+    if examples < rules.examples:
+        problem(1, f"这一讲有 {examples} 个示例（example 提示框或“示例”小标题），要求至少 {rules.examples} 个。",
+                "补充示例，如“!!! example \"示例：……\"”。", "examples")
+    length = len(CJK.findall(text))
+    low, high = rules.characters
+    if not low <= length <= high:
+        problem(1, f"这一讲约 {length} 个汉字，要求 {low}～{high} 个。", "增删内容，让篇幅在要求的范围内。", "characters")
+    return found
