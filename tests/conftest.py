@@ -69,11 +69,10 @@ def copy_project(dest: Path) -> Path:
 def exempt_from_policy(project: Path, set_name: str) -> None:
     """A test's own small set in a copy of the course: the course policy asks nothing of it."""
     policy = project / "exercises" / "policy.yml"
-    policy.write_text(
-        policy.read_text(encoding="utf-8")
-        + f"  {set_name}: {{minimum: 0, every_type: false, open_minimum: 0}}\n",
-        encoding="utf-8",
-    )
+    text = policy.read_text(encoding="utf-8")
+    entry = f"sets:\n  {set_name}: {{minimum: 0, every_type: false, open_minimum: 0}}\n"
+    assert "\nsets:\n" in text, "the course policy has a sets: block"
+    policy.write_text(text.replace("\nsets:\n", "\n" + entry, 1), encoding="utf-8")
 
 
 @contextlib.contextmanager
