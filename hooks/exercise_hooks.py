@@ -2,12 +2,14 @@
 
 The exercises are placed by a Python-Markdown extension, quiz.extension,
 listed in mkdocs.yml's markdown_extensions; it reports each page's problems
-as the page is converted. What MkDocs adds here: a fresh session at the start
-of every build (so that `mkdocs serve` picks up an edited exercise file),
-the extension's settings from MkDocs' own, and at the end the checks of the
-course as a whole (every exercise placed, ids unique, the policy), logged as
-warnings: `mkdocs serve` shows them and keeps going, `mkdocs build --strict`
-fails on them. `python3 run.py check` runs the same checks without a build.
+(its shortcodes, the exercises it shows) as the page is converted. What
+MkDocs adds here: a fresh session at the start of every build (so that
+`mkdocs serve` picks up an edited exercise file), the extension's settings
+from MkDocs' own, and at the end the checks of the course as a whole (every
+exercise placed, the sets and lessons against the policy, the coverage),
+logged as warnings: `mkdocs serve` shows them and keeps going,
+`mkdocs build --strict` fails on them. `python3 run.py check` runs the same
+checks without a build.
 """
 
 import logging
@@ -47,8 +49,8 @@ def on_config(config):
 
 
 def on_post_build(config):
-    # Problems of pages MkDocs did not render (none, usually), then those of the course as a whole.
-    problems = quiz.unreported() + quiz.course_problems()
+    # What the pages did not say as MkDocs rendered them: the course as a whole, pages it did not render.
+    problems = quiz.unreported()
     for line in quiz.coverage_text().splitlines():
         log.info(line)
     if quiz.preparation.fallback_reason:

@@ -22,6 +22,7 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from pymdownx.slugs import slugify
 
 from conftest import ROOT, copy_project, mkdocs_build
 from quiz import pages, session as sessions
@@ -29,12 +30,15 @@ from quiz.extension import ExercisesExtension
 from test_quiz_validation import GOOD_SINGLE, LESSON, demo, make_project
 
 LOGGER = "quiz.extension"
+# The course's anchors (mkdocs.yml): Chinese kept. The session takes the slugify of the page's toc.
+SLUGIFY = slugify(case="lower")
 
 
 def convert(project: Path, text: str, **options) -> str:
     """A page's Markdown through a fresh Markdown instance, as both engines make one per page."""
     options.setdefault("project_dir", str(project))
-    md = markdown.Markdown(extensions=["toc", "pymdownx.superfences", ExercisesExtension(**options)])
+    md = markdown.Markdown(extensions=["toc", "pymdownx.superfences", ExercisesExtension(**options)],
+                           extension_configs={"toc": {"slugify": SLUGIFY}})
     return md.convert(text)
 
 
@@ -80,6 +84,31 @@ def test_a_page_problem_is_said_once_a_session(tmp_path, caplog):
     convert(project, lesson)
     convert(project, lesson)
     assert len(warnings_of(caplog)) == 1
+
+
+def test_a_placed_exercise_with_a_bad_section_is_said_with_the_page_that_shows_it(tmp_path, caplog):
+    body = GOOD_SINGLE.replace("section: lesson.md#为谁报报什么", "section: lesson.md#为谁报")
+    project = make_project(tmp_path, demo(body))
+    caplog.set_level(logging.WARNING, logger=LOGGER)
+    convert(project, LESSON)
+    [said] = warnings_of(caplog)
+    assert said.startswith("exercises/demo.yml:4:5：[练习 demo-single] 字段 section：页面 lesson.md 中没有锚点 #为谁报。")
+    assert "为谁报报什么" in said  # the real anchor, offered as the fix
+
+
+def test_what_no_page_shows_is_left_to_the_whole_course_check(tmp_path, caplog):
+    broken = GOOD_SINGLE.replace("demo-single", "spare-single").replace("answer: B", "answer: Z")
+    project = make_project(tmp_path, {**demo(GOOD_SINGLE), "spare.yml": "exercises:\n" + broken})
+    caplog.set_level(logging.WARNING, logger=LOGGER)
+    convert(project, LESSON)
+    assert warnings_of(caplog) == []
+    session = sessions.for_project(project, project / "docs")
+    left = [p.format() for p in session.unreported()]
+    assert [line for line in left if "spare" in line] == [
+        "exercises/spare.yml:11:5：[练习 spare-single] 字段 answer：答案 Z 不在选项中（共 2 个选项，A～B）。"
+        " 修改方法：答案应为 A～B 中的字母。"
+    ]
+    assert not [line for line in left if "demo" in line]
 
 
 @pytest.mark.parametrize("directory_urls,expected", [(True, "../../lesson/#为谁报报什么"),
@@ -144,7 +173,7 @@ def test_pages_without_comments_cost_no_session(tmp_path, monkeypatch):
         pytest.fail("a page with no HTML comment needs no session")
 
     monkeypatch.setattr(sessions, "for_project", refuse)
-    assert convert(project, "# 标题\n\n正文。\n") == '<h1 id="_1">标题</h1>\n<p>正文。</p>'
+    assert convert(project, "# 标题\n\n正文。\n") == '<h1 id="标题">标题</h1>\n<p>正文。</p>'
 
 
 def test_without_hooks_the_session_is_renewed_when_an_exercise_file_changes(tmp_path):

@@ -50,6 +50,7 @@ class QuizSession:
         self.reported: dict[str, list[Problem]] = {}  # page -> its problems, once an engine said them
         self._pages: DocsPages | None = None
         self._page_checks = None
+        self._of_exercises = None
         self._problems_by_place = None
         self._outlines = None
         self._titles = None
@@ -213,35 +214,61 @@ class QuizSession:
             }
         return self._page_checks
 
+    def _shortcode_problems(self, page: str) -> list[Problem]:
+        return self._checks().get(page, ([], set()))[0]
+
+    def _exercise_problems_all(self) -> list[Problem]:
+        """What is wrong with the exercises themselves: their files, their fields, their section links."""
+        if self._of_exercises is None:
+            anchors_by_page = {page: [h.anchor for h in found] for page, found in self.outlines().items()}
+            garbled = self.pages().unreadable  # reported once, by the lesson check
+            exercises = [e for e in self.bank.exercises.values() if e.section_page not in garbled]
+            self._of_exercises = list(self.bank.problems) + rules.check_sections(exercises, anchors_by_page)
+        return self._of_exercises
+
     def page_problems(self, page: str) -> list[Problem]:
-        """The problems of one page's shortcodes (and look-alikes), in line order."""
-        return sorted(set(self._checks().get(page, ([], set()))[0]))
+        """What a page shows wrong, in file and line order.
+
+        Its shortcodes (and look-alikes), with the page's file and line; and
+        the problems of the exercises and exercise files it places (a field,
+        a section link to no heading), with theirs.
+        """
+        own = self._shortcode_problems(page)  # every page scanned by now
+        codes = self.codes.get(page, [])
+        ids = shortcodes.shown_ids(codes, self.bank)
+        files = {name for code in codes if code.kind == "exercises" for name in code.names}
+        folder = self.preparation.job.exercises_dir
+        shown = [
+            p for p in self._exercise_problems_all()
+            if p.exercise_id in ids
+            or (not p.exercise_id and Path(p.path).stem in files and Path(p.path).parent.as_posix() == folder)
+        ]
+        return sorted(set(own + shown))
 
     def report_page(self, page: str) -> list[Problem]:
-        """A page's problems the first time an engine renders it in this session; nothing after."""
+        """A page's problems an engine has not said yet in this session, now said."""
         if page in self.reported:
             return []
-        self.reported[page] = self.page_problems(page)
+        said = {p for listed in self.reported.values() for p in listed}
+        self.reported[page] = [p for p in self.page_problems(page) if p not in said]
         return self.reported[page]
 
     def unreported(self) -> list[Problem]:
-        """The problems of the pages no engine rendered in this session."""
-        return sorted({p for page in self._checks() if page not in self.reported for p in self.page_problems(page)})
+        """Every problem no page has said: the whole course's, and those of pages no engine rendered."""
+        said = {p for listed in self.reported.values() for p in listed}
+        return [p for p in self.finish() if p not in said]
 
     def course_problems(self) -> list[Problem]:
-        """What no single page shows: the exercise files, and the course checked as a whole."""
+        """The exercises' problems and the course checked as a whole: what no single page shows."""
         bank = self.bank
         checks = self._checks()
         shown, left_out = set(), set()  # left out: on no page because of a shortcode problem, which says so
         for page, codes in self.codes.items():
             shown |= shortcodes.shown_ids(codes, bank)
             left_out |= checks[page][1]
-        problems = list(bank.problems)
-        anchors_by_page = {page: [h.anchor for h in found] for page, found in self.outlines().items()}
-        exercises = list(bank.exercises.values())
-        garbled = self.pages().unreadable  # reported once, by the lesson check
-        problems += rules.check_sections([e for e in exercises if e.section_page not in garbled], anchors_by_page)
-        problems += rules.check_unshown(exercises, shown | left_out)
+        problems = list(self._exercise_problems_all())
+        garbled = self.pages().unreadable
+        problems += rules.check_unshown(list(bank.exercises.values()), shown | left_out)
         problems += course_rules.check_sets(bank, bank.policy)
         lessons = [lesson for lesson in self.coverage() if lesson.page not in garbled]
         problems += course_rules.check_sections(lessons, self.outlines(), bank.policy, self.docs_shown)
@@ -252,9 +279,8 @@ class QuizSession:
         """Every problem, the pages' and the whole course's, in file and line order."""
         problems = set(self.course_problems())
         for page in self._checks():
-            problems.update(self.page_problems(page))
+            problems.update(self._shortcode_problems(page))
         return sorted(problems)
-
 
 
 def sources(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DIR) -> tuple:
