@@ -63,6 +63,8 @@ def main(argv: list[str]) -> int:
         print(f"不认识的选项：{' '.join(unknown)}。可用：--coverage（同时列出练习覆盖情况）。", file=sys.stderr)
         return 2
     project_dir = Path(rest[0]) if rest else Path.cwd()
+    if len(rest) > 1:  # run.py passes the project first; anything after it is the instructor's
+        print(f"提示：检查总是针对整门课程，不用写文件名（已忽略：{' '.join(rest[1:])}）。", file=sys.stderr)
     return run(project_dir.resolve(), coverage=coverage)
 
 

@@ -137,3 +137,9 @@ def test_the_readme_pre_commit_hook_runs_the_check(tmp_path):
     git("add", "-A")
     accepted = git("commit", "-q", "-m", "fixed")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_a_file_name_after_check_is_said_to_be_ignored(project_copy):
+    result = run_check(project_copy, "exercises/positioning.yml")
+    assert result.returncode == 0, result.stdout
+    assert "检查总是针对整门课程，不用写文件名（已忽略：exercises/positioning.yml）" in result.stderr
