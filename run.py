@@ -17,6 +17,7 @@ nothing but Python 3.11 or newer.
 from __future__ import annotations
 
 import hashlib
+import locale
 import os
 import shutil
 import signal
@@ -33,6 +34,8 @@ BUILD_REQUIREMENTS = ["requirements.txt"]
 TEST_REQUIREMENTS = ["requirements-test.txt"]
 CONSTRAINTS = "constraints.txt"
 CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "chrome"]
+# Puts the project's hooks/ folder on the environment's import path (see link_hooks).
+HOOKS_PATH_FILE = "course-hooks.pth"
 
 
 def fail(message: str) -> None:
@@ -68,7 +71,32 @@ def ensure_packages(requirement_files: list[str]) -> Path:
         if subprocess.call(command) != 0:
             fail("依赖包安装失败，请检查网络能否访问软件包源，然后重试。")
         stamp.touch()
+    link_hooks(VENV)
     return python
+
+
+def link_hooks(venv: Path) -> None:
+    """Make hooks/ importable in the environment, for the exercises' Markdown extension.
+
+    mkdocs.yml names quiz.extension (hooks/quiz/extension.py), which MkDocs
+    and Zensical import while reading the configuration, before any hook is
+    loaded. A .pth file in the environment's site-packages adds the folder
+    to every Python of the environment; it is written on every run, so that
+    a checkout that was moved or copied still finds its own hooks.
+    """
+    data = _pth_bytes(str(ROOT / "hooks") + "\n")
+    for site_packages in sorted(venv.glob("lib/python3*/site-packages")) + sorted(venv.glob("Lib/site-packages")):
+        path = site_packages / HOOKS_PATH_FILE
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+
+
+def _pth_bytes(line: str) -> bytes:
+    """A .pth line as Python 3.11 reads it: in the locale's encoding (3.13 tries UTF-8 first, then that)."""
+    try:
+        return line.encode(locale.getpreferredencoding(False))
+    except UnicodeEncodeError:
+        return line.encode("utf-8")
 
 
 def find_chromium() -> str | None:

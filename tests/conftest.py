@@ -17,6 +17,14 @@ SUB_PATH = "training"
 
 # Hook modules are plain siblings (MkDocs loads them that way); tests import them too.
 sys.path.insert(0, str(ROOT / "hooks"))
+# Builds in a subprocess import the exercises' extension through the environment,
+# as run.py sets it up: so too when the tests are run without run.py.
+if sys.prefix != sys.base_prefix and (ROOT / "run.py").is_file():
+    sys.path.insert(0, str(ROOT))
+    import run
+
+    run.link_hooks(Path(sys.prefix))
+    sys.path.remove(str(ROOT))
 
 # Without these flags Chromium keeps dialling outside hosts.
 CHROMIUM_ARGS = [

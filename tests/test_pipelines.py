@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = ["python3 run.py test", "python3 run.py build", "python3 run.py publish"]
+COMMANDS = ["python3 run.py test", "python3 run.py check", "python3 run.py build", "python3 run.py publish"]
 # Nothing secret may be written into a pipeline file.
 SECRET = re.compile(r"BEGIN [A-Z ]*PRIVATE KEY|ssh-(ed25519|rsa) AAAA|password\s*[:=]", re.I)
 
@@ -19,7 +19,9 @@ def test_gitlab_runs_test_build_publish_in_order_and_publishes_main_only():
     pipeline = yaml.safe_load(text)
     assert pipeline["stages"] == ["test", "build", "publish"]
     assert pipeline["test"]["script"] == ["python3 run.py test"]
-    assert pipeline["build"]["script"] == ["python3 run.py build"] and pipeline["build"]["needs"] == ["test"]
+    # The whole-course checks run before any build (the build engine need not run them).
+    assert pipeline["build"]["script"] == ["python3 run.py check", "python3 run.py build"]
+    assert pipeline["build"]["needs"] == ["test"]
     assert "site/" in pipeline["build"]["artifacts"]["paths"]
     publish = pipeline["publish"]
     assert set(publish["needs"]) == {"test", "build"}
@@ -35,12 +37,12 @@ def test_actions_workflow_runs_test_build_publish_in_order_and_publishes_main_on
     steps = workflow["jobs"]["site"]["steps"]
     runs = [step.get("run", "") for step in steps]
     positions = [next(i for i, run in enumerate(runs) if command in run) for command in COMMANDS]
-    assert positions == sorted(positions), "test, build and publish must run in this order"
-    publish = steps[positions[2]]
+    assert positions == sorted(positions), "test, check, build and publish must run in this order"
+    publish = steps[positions[3]]
     assert "refs/heads/main" in publish["if"]
     assert publish["env"]["PUBLISH_TARGET"] == "${{ vars.PUBLISH_TARGET }}"
     assert publish["env"]["SSH_KEY"] == "${{ secrets.PUBLISH_SSH_KEY }}"
-    assert steps[positions[1]]["env"]["SITE_URL"] == "${{ vars.SITE_URL }}"
+    assert steps[positions[2]]["env"]["SITE_URL"] == "${{ vars.SITE_URL }}"
     assert not SECRET.search(text)
 
 

@@ -1,8 +1,9 @@
 """Text from exercise YAML never becomes markup: in the page, in the search index,
 in the renderer's own placement marks; and it never loads anything from outside.
 
-Each hostile text is checked where it lands (search entries, rendered markup) and,
-where it cannot be made safe, refused by the checker with file, line, field and fix.
+Each hostile text is checked where it lands (the search index Material's indexer
+makes of the page, the rendered markup) and, where it cannot be made safe, refused
+by the checker with file, line, field and fix.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def single(prompt: str, title: str | None = None) -> dict[str, str]:
     return {"demo.yml": head + "exercises:\n" + body}
 
 
-# The three ways a session gets its exercises: loaded only, prepared, prepared and segmented.
-PREPARED = {"loaded": dict(render=False), "prepared": dict(), "segmented": dict(segment=True)}
+# The two ways a session gets its exercises: loaded only, or prepared (rendered ahead).
+PREPARED = {"loaded": dict(render=False), "prepared": dict()}
 
 
 def placed(project, how: str = "prepared") -> tuple[str, QuizSession]:
@@ -40,10 +41,25 @@ def placed(project, how: str = "prepared") -> tuple[str, QuizSession]:
     return page, session
 
 
+# The only tags Material's indexer keeps in an entry's text.
+KEPT_TAG = re.compile(r"</?(p|code|pre|li|ol|ul|sub|sup)>")
+
+
+def indexed(page: str) -> str:
+    """The text Material's search indexer makes of a page, as its index holds it (HTML)."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(page)
+    parser.close()
+    return " ".join("".join(section.title + section.text) for section in parser.data)
+
+
 def as_shown(index_html: str) -> str:
-    """What Material shows for an index title or text: it is HTML (innerHTML)."""
-    assert "<" not in index_html and ">" not in index_html, index_html
-    return html.unescape(index_html).replace("\u200b", "")
+    """What Material shows for an index title or text: it is HTML (innerHTML), with only its own tags."""
+    bare = KEPT_TAG.sub(" ", index_html)
+    assert "<" not in bare and ">" not in bare, index_html
+    return " ".join(html.unescape(bare).replace("\u200b", "").split())
 
 
 # -- the search index ---------------------------------------------------------
@@ -65,19 +81,16 @@ def test_a_prompt_reaches_the_index_as_text(tmp_path, name, how):
     prompt, shown = HOSTILE_PROMPTS[name]
     project = make_project(tmp_path, single(prompt))
     assert check(project) == []
-    _, session = placed(project, how)
-    [(anchor, title, text)] = session.search_entries()
-    assert anchor == "quiz-demo-single"
-    assert as_shown(text) == shown
+    page, _ = placed(project, how)
+    assert shown in as_shown(indexed(page))
 
 
 @pytest.mark.parametrize("how", list(PREPARED))
 def test_a_set_title_reaches_the_index_as_text(tmp_path, how):
     project = make_project(tmp_path, single("题干", title=f'"{TAG} & 练习"'))
     assert check(project) == []
-    _, session = placed(project, how)
-    [(_, title, _)] = session.search_entries()
-    assert as_shown(title) == f"{TAG} & 练习 · 单选题"
+    page, _ = placed(project, how)
+    assert as_shown(indexed(page)).startswith(f"前文 {TAG} & 练习 第 1 题 题干")
 
 
 def test_a_prompt_with_markup_keeps_its_words_and_nothing_of_its_attributes():
@@ -98,7 +111,7 @@ def test_a_prompt_cannot_forge_a_placement_mark(tmp_path, mark):
     assert check(project) == []
     page, _ = placed(project)
     assert "\x1f" not in page and f"题干 {mark} " in page
-    solution = html.unescape(re.search(r'data-content="([^"]*)"', page).group(1))
+    solution = html.unescape(re.search(r'class="quiz__solution" hidden data-content="([^"]*)"', page).group(1))
     assert '相关小节：<a href="../lesson/#为谁报报什么">为谁报、报什么</a>' in solution
     assert solution.count("<a ") == 1
 
@@ -251,9 +264,9 @@ def test_a_prompt_cannot_forge_a_blank(tmp_path):
     # The renderer's own stand-in for a blank, written out, also as character references.
     project = make_project(tmp_path, fill("'有情况、有____。&#113;uizblank0x quizblankq0x'"))
     assert check(project) == []
-    page, session = placed(project)
+    page, _ = placed(project)
     assert page.count('class="quiz__blank"') == 1 and "quizblank0x quizblankq0x" in page
-    assert as_shown(session.search_entries()[0][2]) == "有情况、有____。quizblank0x quizblankq0x"
+    assert "有情况、有。quizblank0x quizblankq0x" in as_shown(indexed(page))
     ex = Exercise(id="f", type="fill", section=SECTION, prompt="有____ QUIZBLANK0X quizblank0x", blanks=(("分析",),))
     assert render.render_item(ex).count('class="quiz__blank"') == 1
 
@@ -262,10 +275,10 @@ def test_blanks_in_emphasis_tables_and_lists_are_placed(tmp_path):
     prompt = "|\n      **有____**\n\n      | 甲 | 乙 |\n      |---|---|\n      | ____ | x |\n\n      - ____"
     project = make_project(tmp_path, fill(prompt, "[[分析], [观点], [判断]]"))
     assert check(project) == []
-    page, session = placed(project)
+    page, _ = placed(project)
     assert re.findall(r'class="quiz__blank" data-blank="(\d)"', page) == ["0", "1", "2"]
-    [(_, _, text)] = session.search_entries()
-    assert as_shown(text).count("____") == 3
+    shown = as_shown(indexed(page))
+    assert "有" in shown and "甲 乙" in shown and "quizblank" not in shown and "____" not in shown
 
 
 # -- the whole build ---------------------------------------------------------------

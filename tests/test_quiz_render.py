@@ -46,9 +46,23 @@ def test_answers_feedback_and_explanations_travel_as_data_not_text():
     for secret in ("甲的说明", "乙的说明", "解析文字", "&quot;answer&quot;: &quot;B&quot;"):
         assert secret in solution
         assert secret not in html.replace(match.group(0), "")
-    assert '<details class="quiz__hint">' in html
+    hint = re.search(r'<details class="quiz__hint" data-content="([^"]*)"></details>', html)
+    assert "<summary>提示</summary><p>提示文字</p>" in unescape(hint.group(1))
     assert "<strong>加粗</strong>" in html
     assert '相关小节：<a href="../lesson/#小节">小节标题</a>' in solution
+
+
+def test_a_set_holds_no_text_but_its_title_the_numbers_prompts_and_options():
+    # What a search indexer reads of the page: the rest (the buttons' words, the
+    # kind, the difficulty, the hint) arrives as data for quiz.js to put in place.
+    ordering = single(id="demo-2", type="order", prompt="排序", options=(), answer="BA", items=("先做", "后做"))
+    body = render.render_exercise(single(hint="提示文字", difficulty="进阶"), 1, link)
+    body += render.render_exercise(ordering, 2, link)
+    html = render.render_set("demo", "本组标题", [body])
+    texts = [event[1].strip() for event in markup.walk(html) if event[0] == "text" and event[1].strip()]
+    assert texts == ["本组标题", "第 1 题", "题干", "加粗", "A", "甲", "B", "乙", "第 2 题", "排序", "先做", "后做"]
+    for words in ("清除本组作答记录", "单选题", "进阶", "检查答案", "重新作答", "提示文字", "↑"):
+        assert f'data-content="{words}"' in html or words in unescape(" ".join(re.findall(r'data-content="([^"]*)"', html)))
 
 
 def test_controls_are_labelled_form_fields():

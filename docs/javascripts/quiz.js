@@ -247,13 +247,6 @@
     const type = TYPES[q.dataset.quizType];
     const form = $(q, ".quiz__form");
     if (!type || !form) return; // e.g. a stand-in for a broken exercise
-    // The solution arrives as data and is put in place only here: it stays out
-    // of the search index, and the site's indexer has far less markup to parse.
-    const solution = $(q, ".quiz__solution");
-    if (solution && solution.dataset.content !== undefined) {
-      solution.innerHTML = solution.dataset.content;
-      delete solution.dataset.content;
-    }
     let key = {};
     try { key = JSON.parse($(q, ".quiz__key").textContent) || {}; } catch (e) { /* none */ }
     const st = {
@@ -323,7 +316,18 @@
     out.innerHTML = lines.map((line) => `<span class="quiz-set__line">${line}</span>`).join("");
   }
 
+  // Everything of an exercise but what a trainee reads before answering (the
+  // buttons' words, the hint, the solution) arrives as data and is put in
+  // place only here: no search indexer ever sees it as text of the page.
+  function unpack() {
+    $$(document, ".quiz-set [data-content], .quiz [data-content]").forEach((el) => {
+      el.innerHTML = el.dataset.content;
+      delete el.dataset.content;
+    });
+  }
+
   function init() {
+    unpack();
     $$(document, ".quiz:not([data-quiz-ready])").forEach(setup);
     // One summary per set after restoring, not one per exercise.
     $$(document, ".quiz-set:not([data-quiz-ready])").forEach((set) => {

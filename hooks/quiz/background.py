@@ -6,8 +6,10 @@ Whatever goes wrong with the second process (it cannot start, it dies, its
 answer cannot be read), the work is done again in this process: the build's
 result never depends on it.
 
-A second process costs about a second to start (Python, jieba's dictionary),
-so it is used only for a bank large enough to gain from it.
+A second process costs a fraction of a second to start (Python and the
+packages the exercises need), so it is used only for a bank large enough to
+gain from it: the first page that places exercises waits for them, the
+pages before it are rendered meanwhile.
 COURSE_QUIZ_WORKER=1 always uses it, =0 never does.
 """
 
@@ -22,13 +24,15 @@ import weakref
 from pathlib import Path
 
 from .bank import exercise_files as bank_files
-from .prepare import EXERCISES_DIR, Job, Prepared, prepare
+from .prepare import Job, Prepared, prepare
 
 SWITCH = "COURSE_QUIZ_WORKER"
 # About a thousand exercises: below this the work takes less time than starting on it elsewhere.
 WORTH_A_PROCESS_BYTES = 1_000_000
-# The folder that holds the quiz package, for the second process's imports.
+# The folder that holds the quiz package, for the second process's imports,
+# and the module the second process runs.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+WORKER_MODULE = "quiz.prepare"
 
 
 class Preparation:
@@ -50,7 +54,7 @@ class Preparation:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")])))
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "quiz.prepare"],
+                [sys.executable, "-m", WORKER_MODULE],
                 stdin=subprocess.PIPE, stdout=self._output, stderr=self._errors, env=env,
             )
             self._process.stdin.write(pickle.dumps(self.job))
@@ -99,7 +103,7 @@ def _wanted(job: Job) -> bool:
     switch = os.environ.get(SWITCH, "")
     if switch in ("0", "1"):
         return switch == "1"
-    files = bank_files(job.project_dir / EXERCISES_DIR)
+    files = bank_files(job.project_dir / job.exercises_dir)
     return sum(f.stat().st_size for f in files) >= WORTH_A_PROCESS_BYTES
 
 

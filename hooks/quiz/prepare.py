@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render, segment
+from . import render
 from .bank import Bank, load_bank
 
 EXERCISES_DIR = "exercises"
@@ -25,36 +25,24 @@ PINNED_FIELDS = (("id",), ("section",))
 class Job:
     project_dir: Path
     render: bool = True  # render each exercise's markup ahead of placing it
-    segment: bool = False  # segment prompts for the search index (jieba)
-    terms: tuple[str, ...] = ()  # words the segmenter must keep whole
+    exercises_dir: str = EXERCISES_DIR  # the exercise files' folder, relative to the project
 
 
 @dataclass
 class Prepared:
     bank: Bank
-    # What the search index shows as HTML: text, escaped (render.search_text, render.search_label).
-    prompts: dict[str, str] = field(default_factory=dict)  # id -> prompt text to index
-    labels: dict[str, str] = field(default_factory=dict)  # search result title -> its index text
     # Whole files come ready, as set templates; exercises placed one by one
     # (<!-- exercise: id -->) are few and rendered where they are placed.
     sets: dict[str, str] = field(default_factory=dict)  # file stem -> set_template markup
 
 
 def prepare(job: Job) -> Prepared:
-    bank = load_bank(job.project_dir / EXERCISES_DIR, job.project_dir)
+    bank = load_bank(job.project_dir / job.exercises_dir, job.project_dir)
     # Keep what later checks point at and let the files' position maps go.
     bank.exercises = {i: ex.pinned(*PINNED_FIELDS) for i, ex in bank.exercises.items()}
     prepared = Prepared(bank)
     if job.render:
         prepared.sets = {name: set_template(bank, name) for name in bank.groups}
-        index_text = _segmenter(job)
-        prepared.prompts = {i: index_text(render.search_text(ex)) for i, ex in bank.exercises.items()}
-        # The titles of their search results as placed by file: few, but one segmentation each.
-        titles = {
-            render.search_label(bank.titles.get(group) or render.DEFAULT_SET_TITLE, bank.exercises[i])
-            for group, ids in bank.groups.items() for i in ids if i in bank.exercises
-        }
-        prepared.labels = {title: index_text(title) for title in titles}
     return prepared
 
 
@@ -68,16 +56,6 @@ def set_template(bank: Bank, name: str) -> str:
         else:
             bodies.append(render.slot_item(render.render_item(exercise), position))
     return render.render_set(name, bank.titles.get(name, ""), bodies, name in bank.scored)
-
-
-def _segmenter(job: Job):
-    if not job.segment:
-        return str
-    try:
-        segment.install_terms(job.terms)
-    except ImportError:
-        return str  # the site's search then indexes Chinese unsegmented too
-    return segment.segment
 
 
 def main() -> int:

@@ -1,9 +1,11 @@
 """Exercises as accessible HTML, to the contract that quiz.js and quiz.css follow.
 
-Nothing here is written for a search indexer: the engine bridge places
-exercises after the site's search has indexed the page and indexes each
-prompt itself (see QuizSession.search_entries), so answers, feedback and
-explanations never reach the index.
+The site's search indexes the page with its exercises, and so would any
+indexer: the only text of an exercise is what a trainee reads before
+answering and may search for (its set's title, its number, its prompt and
+options). Everything else, from the buttons' words to the hint, the answer
+key, feedback and explanation, travels as escaped markup in a data-content
+attribute that quiz.js puts in place when the page loads (`_later`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ def _as_attribute(own_markup: str) -> str:
     return html.escape(own_markup, quote=True)
 
 
+def _later(own_markup: str) -> str:
+    """An element's content as data, for quiz.js to put in place: no text to an indexer."""
+    return f' data-content="{_as_attribute(own_markup)}"'
+
+
 def render_set(name: str, title: str, bodies: list[str], score: bool = False) -> str:
     """A lesson's practice block: a progress summary, a reset, then each exercise's markup."""
     heading = f'<p class="quiz-set__title">{esc(title)}</p>' if title else ""
@@ -44,7 +51,7 @@ def render_set(name: str, title: str, bodies: list[str], score: bool = False) ->
         f"{heading}"
         '<div class="quiz-set__summary">'
         '<p class="quiz-set__progress" role="status" aria-live="polite"></p>'
-        '<button type="button" class="md-button quiz-set__reset">清除本组作答记录</button>'
+        f'<button type="button" class="md-button quiz-set__reset"{_later("清除本组作答记录")}></button>'
         "</div>"
         f"{''.join(bodies)}</section>"
     )
@@ -144,9 +151,9 @@ def fill_set(template: str, links: dict[int, tuple[str, str]], notices: dict[int
 def render_item(ex: Exercise) -> str:
     """One exercise's markup, independent of the page that will show it."""
     qid = f"quiz-{ex.id}"
-    difficulty = f' <span class="quiz__difficulty">{esc(ex.difficulty)}</span>' if ex.difficulty else ""
+    difficulty = f' <span class="quiz__difficulty"{_later(esc(ex.difficulty))}></span>' if ex.difficulty else ""
     hint = (
-        f'<details class="quiz__hint"><summary>提示</summary>{markup.block(ex.hint)}</details>'
+        f'<details class="quiz__hint"{_later(f"<summary>提示</summary>{markup.block(ex.hint)}")}></details>'
         if ex.hint else ""
     )
     prompt = _prompt_with_blanks(ex) if ex.type == "fill" else markup.block(ex.prompt)
@@ -154,15 +161,15 @@ def render_item(ex: Exercise) -> str:
         f'<div class="quiz" id="{esc(qid)}" data-quiz-id="{esc(ex.id)}" '
         f'data-quiz-type="{ex.type}" data-quiz-version="{ex.version}">'
         f'<p class="quiz__head"><span class="quiz__number">第 {NUMBER_SLOT} 题</span> '
-        f'<span class="quiz__kind">{ex.kind}</span>{difficulty}</p>'
+        f'<span class="quiz__kind"{_later(esc(ex.kind))}></span>{difficulty}</p>'
         '<form class="quiz__form" novalidate>'
         f'<fieldset class="quiz__body" aria-labelledby="{esc(qid)}-prompt">'
         f'<div class="quiz__prompt" id="{esc(qid)}-prompt">{prompt}</div>'
         f"{CONTROLS[ex.type](ex, qid)}"
         "</fieldset>"
         '<div class="quiz__actions">'
-        f'<button type="submit" class="md-button md-button--primary quiz__check">{CHECK_LABEL.get(ex.type, "检查答案")}</button>'
-        '<button type="button" class="md-button quiz__retry" hidden>重新作答</button>'
+        f'<button type="submit" class="md-button md-button--primary quiz__check"{_later(CHECK_LABEL.get(ex.type, "检查答案"))}></button>'
+        f'<button type="button" class="md-button quiz__retry" hidden{_later("重新作答")}></button>'
         "</div>"
         f"{hint}"
         "</form>"
@@ -268,32 +275,11 @@ def _order(ex: Exercise, qid: str) -> str:
         rows.append(
             f'<li class="quiz__item" data-item="{LETTERS[index]}"><span class="quiz__text">{text}</span> '
             '<span class="quiz__moves">'
-            f'<button type="button" class="quiz__move" data-move="up" aria-label="上移：{plain}">↑</button>'
-            f'<button type="button" class="quiz__move" data-move="down" aria-label="下移：{plain}">↓</button>'
+            f'<button type="button" class="quiz__move" data-move="up" aria-label="上移：{plain}"{_later("↑")}></button>'
+            f'<button type="button" class="quiz__move" data-move="down" aria-label="下移：{plain}"{_later("↓")}></button>'
             "</span></li>"
         )
     return f'<ol class="quiz__order">{"".join(rows)}</ol>'
-
-
-# Material's search shows an entry's title and text as HTML (innerHTML), as
-# its own indexer writes them: text with & < > escaped, which its tokenizer
-# and its <mark> highlighting keep intact. So is every entry made here.
-
-def search_label(set_title: str, ex: Exercise) -> str:
-    """The title of an exercise's search result, as the index holds it."""
-    return html.escape(f"{markup.without_controls(set_title)} · {ex.kind}", quote=False)
-
-
-def search_text(ex: Exercise) -> str:
-    """The prompt's words, as the index holds them."""
-    return html.escape(plain_prompt(ex), quote=False)
-
-
-def plain_prompt(ex: Exercise) -> str:
-    """The prompt as the trainee reads it, in plain text."""
-    if ex.type == "fill":
-        return fill_prompt(ex.prompt).text
-    return markup.text(markup.block(ex.prompt))
 
 
 CONTROLS = {
@@ -360,4 +346,4 @@ def _solution(ex: Exercise) -> str:
         f"{_solution_parts(ex)}{explanation}"
         f'<p class="quiz__section">相关小节：<a href="{HREF_SLOT}">{TITLE_SLOT}</a></p>'
     )
-    return f'<section class="quiz__solution" hidden data-content="{_as_attribute(inner)}"></section>'
+    return f'<section class="quiz__solution" hidden{_later(inner)}></section>'

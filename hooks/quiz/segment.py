@@ -1,19 +1,14 @@
-"""Chinese word segmentation for the search index, as the site's search does it.
+"""jieba, Material's Chinese segmenter, set up for the course's search.
 
-Material for MkDocs segments every run of Han characters with jieba and
-surrounds the words with zero-width spaces. Exercise prompts are indexed
-by the engine itself (see QuizSession.search_entries), possibly in another
-process, so this module repeats that rule; a test holds it to Material's.
+Material for MkDocs segments every run of Han characters of a page with
+jieba as it indexes the page, exercise prompts and options included (they
+are in the page's text since quiz.extension places exercises). What is left
+to set up is jieba itself: present, quiet, and taught the course's terms.
 """
 
 from __future__ import annotations
 
 import logging
-
-from backrefs import bre
-
-HAN_RUN = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)
-SEPARATOR = "\u200b"
 
 
 def require_jieba():
@@ -31,13 +26,3 @@ def install_terms(terms) -> None:
         jieba.add_word(term)
         # Raise the term's frequency until jieba keeps it whole on its own.
         jieba.suggest_freq(term, tune=True)
-
-
-def segment(text: str) -> str:
-    """Han runs split into words between zero-width spaces, the rest untouched."""
-    jieba = require_jieba()
-
-    def words(match) -> str:
-        return SEPARATOR + SEPARATOR.join(jieba.cut(match.group(0).encode("utf-8"))) + SEPARATOR
-
-    return HAN_RUN.sub(words, text).strip(SEPARATOR)

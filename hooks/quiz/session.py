@@ -1,76 +1,107 @@
 """One build's worth of exercise work, for any site engine.
 
-The engine's bridge calls, in order: `scan_page` for each page's Markdown,
-`expand` for each page's HTML, then `finish` once every page is known. The
-standalone check does the same without rendering anything.
+A build's pages ask the session, in any order, for what belongs to one
+page: `page_problems` (its shortcodes checked against the whole course) and
+`expand` (its shortcodes as exercises); `finish` gives every problem, the
+whole course's included, once every page is known. The pages themselves are
+read from the docs folder, once per session, so that each page's check sees
+what the other pages place. The standalone check does the same without
+rendering anything.
+
+Engines that build pages through a Markdown extension (quiz.extension) share
+one session per project through `for_project`: a build that has hooks starts
+each build with `begin_build`; without hooks the session is renewed when an
+exercise file, a lesson or mkdocs.yml has changed since it was made.
 
 The exercises themselves come from a Preparation: loaded, checked and
-rendered in a second process while the engine renders the pages, or here
-when the session first needs them. Nothing before `expand` waits for them.
+rendered in a second process while the engine renders the pages without
+exercises, or here when the session first needs them. Nothing before
+placing exercises waits for them.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
-from . import anchors, course_rules, coverage, lesson_rules, render, rules, segment, shortcodes
+from . import anchors, course_rules, coverage, lesson_rules, render, rules, shortcodes
 from .background import Preparation
 from .bank import Bank
-from .prepare import Job, Prepared, set_template
+from .pages import DocsPages
+from .prepare import EXERCISES_DIR, Job, Prepared, set_template
 from .problems import Problem
 
 NAV_ENTRY = re.compile(r"^\s*-\s*[^:#\n]+:\s*([^\s#]+\.md)\s*$", re.M)
 DOCS_DIR = "docs"
+CONFIG_FILE = "mkdocs.yml"
 
 
 class QuizSession:
     def __init__(self, project_dir: Path, docs_dir: Path | None = None, slug=anchors.default_slugify,
-                 preparation: Preparation | None = None):
+                 preparation: Preparation | None = None, exercises_dir: str = EXERCISES_DIR):
         self.project_dir = project_dir
         self.docs_dir = docs_dir or project_dir / DOCS_DIR
         self.slug = slug
-        self.preparation = preparation or Preparation(Job(project_dir, render=False), background=False)
+        job = Job(project_dir, render=False, exercises_dir=exercises_dir)
+        self.preparation = preparation or Preparation(job, background=False)
         self.codes: dict[str, list] = {}  # page (relative to docs/) -> its shortcodes
         self.near_misses: dict[str, list] = {}  # page -> comments that resemble a shortcode but are none
+        self.reported: dict[str, list[Problem]] = {}  # page -> its problems, once an engine said them
+        self._pages: DocsPages | None = None
+        self._page_checks = None
+        self._of_exercises = None
         self._problems_by_place = None
         self._outlines = None
         self._titles = None
-        self.placed: list = []  # (set title, exercise) the last expand() put on its page
-        self._segmented: dict[str, str] = {}  # result titles segmented here
+        self._lock = threading.Lock()
 
     @property
     def prepared(self) -> Prepared:
-        return self.preparation.result()
+        with self._lock:  # pages may be converted on several threads
+            return self.preparation.result()
 
     @property
     def bank(self) -> Bank:
         return self.prepared.bank
 
+    @property
+    def docs_shown(self) -> str:
+        """The docs folder as messages name it: relative to the project."""
+        try:
+            return self.docs_dir.relative_to(self.project_dir).as_posix()
+        except ValueError:
+            return self.docs_dir.name
+
     # -- pages ---------------------------------------------------------------
+
+    def pages(self) -> DocsPages:
+        """The docs folder's Markdown pages, read once per session."""
+        if self._pages is None:
+            self._pages = DocsPages(self.docs_dir)
+        return self._pages
 
     def scan_page(self, page: str, markdown: str) -> bool:
         """Note the shortcodes of one page (path relative to docs/); whether it has any."""
         self.codes[page] = shortcodes.find(markdown)
         self.near_misses[page] = shortcodes.near_misses(markdown)
+        self._page_checks = None
         return bool(self.codes[page]) or bool(shortcodes.COVERAGE.search(markdown))
 
-    def outlines(self) -> dict[str, list]:
-        """page -> its headings, read once per build from the Markdown sources."""
-        if self._outlines is None:
-            self._outlines = anchors.site_outlines(self.docs_dir, self.slug)
-        return self._outlines
+    def _scan_docs(self) -> None:
+        """Every page of the docs folder not scanned yet, as it is on disk.
 
-    def unreadable_pages(self) -> set[str]:
-        """Pages that are not UTF-8. The lesson check reports each once; what their headings
-        would decide (section links, coverage) is not judged on a garbled reading."""
-        found = set()
-        for path in sorted(self.docs_dir.rglob("*.md")):
-            try:
-                path.read_bytes().decode("utf-8-sig")
-            except (UnicodeDecodeError, OSError):
-                found.add(path.relative_to(self.docs_dir).as_posix())
-        return found
+        A page that is not UTF-8 still places its exercises: its shortcodes are plain ASCII.
+        """
+        for page, text in self.pages().texts.items():
+            if page not in self.codes:
+                self.scan_page(page, text)
+
+    def outlines(self) -> dict[str, list]:
+        """page -> its headings, read once per session from the Markdown sources."""
+        if self._outlines is None:
+            self._outlines = {page: anchors.outline(text, self.slug) for page, text in self.pages().texts.items()}
+        return self._outlines
 
     def headings(self) -> dict[str, dict[str, str]]:
         """page -> {anchor: heading text}."""
@@ -79,8 +110,7 @@ class QuizSession:
         return self._titles
 
     def expand(self, html: str, href_for_page) -> str:
-        """Replace shortcodes in rendered HTML; href_for_page(page.md) -> relative URL."""
-        self.placed = []
+        """Replace shortcodes in HTML; href_for_page(page.md) -> relative URL."""
         if "<!--" not in html:
             return html
 
@@ -98,7 +128,7 @@ class QuizSession:
             if kind == "exercises":
                 return "".join(self._render_group(name, link) for name in names)
             ids = [i for i in names if self.bank.known(i)]
-            return render.render_set("", "", self._bodies(ids, render.DEFAULT_SET_TITLE, link)) if ids else match.group(0)
+            return render.render_set("", "", self._bodies(ids, link)) if ids else match.group(0)
 
         html = shortcodes.SHORTCODE.sub(replace, html)
         if shortcodes.COVERAGE.search(html):
@@ -112,19 +142,17 @@ class QuizSession:
             return render.render_unreadable(path, problems)
         if name not in self.bank.groups:
             return ""
-        set_title = self.bank.titles.get(name) or render.DEFAULT_SET_TITLE
         template = self.prepared.sets.get(name) or set_template(self.bank, name)
         links, notices = {}, {}
         for position, exercise_id in enumerate(self.bank.groups[name]):
             exercise = self.bank.exercises.get(exercise_id)
             if exercise is not None:
-                self.placed.append((set_title, exercise))
                 links[position] = link(exercise.section)
             else:
                 notices[position] = render.problem_notes(self._exercise_problems(exercise_id))
         return render.fill_set(template, links, notices)
 
-    def _bodies(self, ids: list[str], set_title: str, link) -> list[str]:
+    def _bodies(self, ids: list[str], link) -> list[str]:
         """Each exercise's markup placed in its set; those with problems stand in as notices."""
         bodies = []
         for number, exercise_id in enumerate(ids, start=1):
@@ -132,7 +160,6 @@ class QuizSession:
             if exercise is None:
                 bodies.append(render.render_broken(exercise_id, number, self._exercise_problems(exercise_id)))
                 continue
-            self.placed.append((set_title, exercise))
             bodies.append(render.render_exercise(exercise, number, link))
         return bodies
 
@@ -156,29 +183,6 @@ class QuizSession:
         problems = self._places()[1].get(name, [])
         return (problems[0].path if problems else f"exercises/{name}.yml"), problems
 
-    def search_entries(self) -> list[tuple[str, str, str]]:
-        """(anchor, title, text) per exercise the last expand() placed: its prompt only.
-
-        Search finds an exercise by its prompt, with its lesson; answers,
-        feedback and explanations never reach the index. Title and text are
-        escaped text, since the site's search shows them as HTML. Segmented
-        for Chinese search when the preparation's job asked for it.
-        """
-        index_text = self._segment if self.preparation.job.segment else str
-        prompts = self.prepared.prompts
-        return [
-            (f"quiz-{ex.id}", index_text(render.search_label(set_title, ex)),
-             prompts.get(ex.id) or index_text(render.search_text(ex)))
-            for set_title, ex in self.placed
-        ]
-
-    def _segment(self, text: str) -> str:
-        # Result titles repeat on every exercise of a set; the preparation segmented most already.
-        found = self.prepared.labels.get(text) or self._segmented.get(text)
-        if found is None:
-            found = self._segmented[text] = segment.segment(text)
-        return found
-
     # -- the bank as a whole ---------------------------------------------------
 
     def coverage(self) -> list:
@@ -187,35 +191,162 @@ class QuizSession:
 
     def page_order(self) -> list[str]:
         """Pages in the order mkdocs.yml's navigation lists them."""
-        config = self.project_dir / "mkdocs.yml"
+        config = self.project_dir / CONFIG_FILE
         text = config.read_text(encoding="utf-8") if config.exists() else ""
         return NAV_ENTRY.findall(text)
 
     def coverage_text(self) -> str:
         return coverage.format_text(self.coverage(), self.bank.policy.section_minimum)
 
-    # -- the end ---------------------------------------------------------------
+    # -- problems --------------------------------------------------------------
 
-    def finish(self) -> list[Problem]:
-        """Checks that need every page, then all problems in file and line order."""
+    def _checks(self) -> dict[str, tuple[list[Problem], set[str]]]:
+        """page -> (problems of its shortcodes, exercises they leave on no page), every page scanned."""
+        if self._page_checks is None:
+            self._scan_docs()
+            bank = self.bank
+            shown: set[str] = set()
+            for codes in self.codes.values():
+                shown |= shortcodes.shown_ids(codes, bank)
+            self._page_checks = {
+                page: shortcodes.check(codes, bank, f"{self.docs_shown}/{page}", shown, self.near_misses.get(page, []))
+                for page, codes in self.codes.items()
+            }
+        return self._page_checks
+
+    def _shortcode_problems(self, page: str) -> list[Problem]:
+        return self._checks().get(page, ([], set()))[0]
+
+    def _exercise_problems_all(self) -> list[Problem]:
+        """What is wrong with the exercises themselves: their files, their fields, their section links."""
+        if self._of_exercises is None:
+            anchors_by_page = {page: [h.anchor for h in found] for page, found in self.outlines().items()}
+            garbled = self.pages().unreadable  # reported once, by the lesson check
+            exercises = [e for e in self.bank.exercises.values() if e.section_page not in garbled]
+            self._of_exercises = list(self.bank.problems) + rules.check_sections(exercises, anchors_by_page)
+        return self._of_exercises
+
+    def page_problems(self, page: str) -> list[Problem]:
+        """What a page shows wrong, in file and line order.
+
+        Its shortcodes (and look-alikes), with the page's file and line; and
+        the problems of the exercises and exercise files it places (a field,
+        a section link to no heading), with theirs.
+        """
+        own = self._shortcode_problems(page)  # every page scanned by now
+        codes = self.codes.get(page, [])
+        ids = shortcodes.shown_ids(codes, self.bank)
+        files = {name for code in codes if code.kind == "exercises" for name in code.names}
+        folder = self.preparation.job.exercises_dir
+        shown = [
+            p for p in self._exercise_problems_all()
+            if p.exercise_id in ids
+            or (not p.exercise_id and Path(p.path).stem in files and Path(p.path).parent.as_posix() == folder)
+        ]
+        return sorted(set(own + shown))
+
+    def report_page(self, page: str) -> list[Problem]:
+        """A page's problems an engine has not said yet in this session, now said."""
+        if page in self.reported:
+            return []
+        said = {p for listed in self.reported.values() for p in listed}
+        self.reported[page] = [p for p in self.page_problems(page) if p not in said]
+        return self.reported[page]
+
+    def unreported(self) -> list[Problem]:
+        """Every problem no page has said: the whole course's, and those of pages no engine rendered."""
+        said = {p for listed in self.reported.values() for p in listed}
+        return [p for p in self.finish() if p not in said]
+
+    def course_problems(self) -> list[Problem]:
+        """The exercises' problems and the course checked as a whole: what no single page shows."""
         bank = self.bank
-        problems = list(bank.problems)
-        shown: set[str] = set()
-        for codes in self.codes.values():
-            shown |= shortcodes.shown_ids(codes, bank)
-        left_out: set[str] = set()  # on no page because of a shortcode problem, which says so
+        checks = self._checks()
+        shown, left_out = set(), set()  # left out: on no page because of a shortcode problem, which says so
         for page, codes in self.codes.items():
-            found, missed = shortcodes.check(codes, bank, f"{DOCS_DIR}/{page}", shown, self.near_misses.get(page, []))
-            problems += found
-            left_out |= missed
-        anchors_by_page = {page: [h.anchor for h in found] for page, found in self.outlines().items()}
-        exercises = list(bank.exercises.values())
-        garbled = self.unreadable_pages()
-        problems += rules.check_sections([e for e in exercises if e.section_page not in garbled], anchors_by_page)
-        problems += rules.check_unshown(exercises, shown | left_out)
+            shown |= shortcodes.shown_ids(codes, bank)
+            left_out |= checks[page][1]
+        problems = list(self._exercise_problems_all())
+        garbled = self.pages().unreadable
+        problems += rules.check_unshown(list(bank.exercises.values()), shown | left_out)
         problems += course_rules.check_sets(bank, bank.policy)
         lessons = [lesson for lesson in self.coverage() if lesson.page not in garbled]
-        problems += course_rules.check_sections(lessons, self.outlines(), bank.policy, DOCS_DIR)
-        problems += lesson_rules.check(self.docs_dir, bank.policy.lessons, DOCS_DIR)
+        problems += course_rules.check_sections(lessons, self.outlines(), bank.policy, self.docs_shown)
+        problems += lesson_rules.check(self.docs_dir, bank.policy.lessons, self.docs_shown)
         return sorted(set(problems))
 
+    def finish(self) -> list[Problem]:
+        """Every problem, the pages' and the whole course's, in file and line order."""
+        problems = set(self.course_problems())
+        for page in self._checks():
+            problems.update(self._shortcode_problems(page))
+        return sorted(problems)
+
+
+def sources(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DIR) -> tuple:
+    """What a session's work is made from (exercise files, lessons, mkdocs.yml): name, size, time of change."""
+    exercises = project_dir / exercises_dir
+    paths = [project_dir / CONFIG_FILE, exercises]
+    if exercises.is_dir():  # the exercise files, policy.yml, schema.json
+        paths += sorted(exercises.iterdir())
+    paths += [docs_dir] + (sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else [])
+    return tuple(_stamp(path) for path in paths)
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        found = path.stat()
+    except OSError:
+        return (str(path),)
+    return (str(path), found.st_size, found.st_mtime_ns)
+
+
+# -- one session per project, shared by the pages of a build ---------------------
+
+# The sessions of the projects this process builds, the latest few; with each
+# what it was made from, or None for a session an engine's hook renews.
+_sessions: dict[tuple, tuple[QuizSession, tuple | None]] = {}
+_registry_lock = threading.Lock()
+MOST_PROJECTS = 8
+
+
+def _key(project_dir: Path, docs_dir: Path, exercises_dir: str) -> tuple:
+    return (str(project_dir.resolve()), str(docs_dir.resolve()), exercises_dir)
+
+
+def _new_session(project_dir: Path, docs_dir: Path, exercises_dir: str, slug) -> QuizSession:
+    job = Job(project_dir, exercises_dir=exercises_dir)
+    return QuizSession(project_dir, docs_dir, slug=slug or anchors.default_slugify,
+                       preparation=Preparation(job), exercises_dir=exercises_dir)
+
+
+def begin_build(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DIR, slug=None) -> QuizSession:
+    """A new build starts (an engine's hook says so): a fresh session, kept until the next one.
+
+    Its exercises are prepared from now on, in a second process for a large bank.
+    """
+    session = _new_session(project_dir, docs_dir, exercises_dir, slug)
+    with _registry_lock:
+        _remember(_key(project_dir, docs_dir, exercises_dir), session, None)
+    return session
+
+
+def for_project(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DIR, slug=None) -> QuizSession:
+    """The session of the build in progress: the hook's, or else one no older than its sources."""
+    key = _key(project_dir, docs_dir, exercises_dir)
+    with _registry_lock:
+        session, made_from = _sessions.get(key, (None, None))
+        if session is not None and made_from is None:
+            return session
+        now = sources(project_dir, docs_dir, exercises_dir)
+        if session is None or now != made_from:
+            session = _new_session(project_dir, docs_dir, exercises_dir, slug)
+            _remember(key, session, now)
+        return session
+
+
+def _remember(key: tuple, session: QuizSession, made_from: tuple | None) -> None:
+    _sessions.pop(key, None)
+    _sessions[key] = (session, made_from)
+    while len(_sessions) > MOST_PROJECTS:
+        del _sessions[next(iter(_sessions))]

@@ -4,9 +4,9 @@
     <!-- exercise: positioning-01 -->   one exercise (several: separate ids with commas)
     <!-- exercise-coverage -->          the bank's coverage table, for instructors
 
-Any other Markdown viewer shows nothing for them. The build finds them in
-the Markdown (for line numbers) and replaces them in the rendered HTML,
-where Markdown has passed the comments through untouched. A comment that
+Any other Markdown viewer shows nothing for them. The check finds them in
+the Markdown (for line numbers); the build (quiz.extension) replaces them
+where Python-Markdown keeps the comments aside as raw HTML. A comment that
 resembles one but does not parse (a full-width colon, a misspelled keyword,
 no colon, split over lines) would place nothing without a word: it is reported.
 """

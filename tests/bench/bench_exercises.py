@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark of the exercise engine (hooks/exercise_hooks.py + hooks/quiz/).
+"""Benchmark of the exercise engine (quiz.extension, hooks/exercise_hooks.py + hooks/quiz/).
 
 Not a test: pytest never collects it (the name is bench_*, not test_*).
 Run from the repository root with the project's venv:
@@ -12,7 +12,7 @@ Everything is measured in one run and reported as ratios or per-lesson
 differences between two builds of the same Markdown, never as absolute
 timed assertions:
 
-1. build time WITH both hook files / WITHOUT exercise_hooks.py, on the real
+1. build time WITH the engine / WITHOUT it (no exercise_hooks.py, no quiz.extension), on the real
    course (copied to a temp dir) and on a synthetic course (default N=500
    lessons, M=10,000 exercises);                              target <= 1.10x
 2. quiz.bank.load_bank over M exercises / bare yaml.load(CSafeLoader) of
@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOOKS = ROOT / "hooks"
 PYTHON = sys.executable
 EXERCISE_HOOK_LINE = re.compile(r"^[ \t]*-[ \t]*hooks/exercise_hooks\.py[ \t]*\n", re.M)
+EXTENSION_LINE = re.compile(r"^[ \t]*-[ \t]*quiz\.extension[ \t]*\n", re.M)
 
 TARGET_BUILD_RATIO = 1.10
 TARGET_LOAD_RATIO = 3.0
@@ -258,6 +259,9 @@ def without_exercise_hook(config_text: str) -> str:
     result, count = EXERCISE_HOOK_LINE.subn("", config_text)
     if count != 1:
         raise SystemExit("mkdocs.yml: could not find exactly one `- hooks/exercise_hooks.py` line")
+    result, count = EXTENSION_LINE.subn("", result)
+    if count != 1:
+        raise SystemExit("mkdocs.yml: could not find exactly one `- quiz.extension` line")
     return result
 
 
