@@ -218,6 +218,12 @@ def write_course(dest: Path, lessons: int, exercises: int, seed: int, rng_salt: 
     docs.mkdir(parents=True, exist_ok=True)
     bank.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "exercises" / "schema.json", bank / "schema.json")
+    # Random exercises meet the format, not the course's content rules: the bench measures the engine.
+    (bank / "policy.yml").write_text(
+        "option_feedback: false\ntrue_false_feedback: false\nrubric_minimum: 0\nrubric_maximum: 100\n"
+        "section_minimum: 0\nsets:\n  default: {minimum: 0, every_type: false, open_minimum: 0}\n",
+        encoding="utf-8",
+    )
     width = max(3, len(str(lessons)))
     stems = [f"lesson{i:0{width}d}" for i in range(1, lessons + 1)]
     # M exercises over N files as evenly as possible; types cycle so every type appears.
