@@ -3,6 +3,7 @@
 
     python3 run.py build    # build the site into site/ (strict)
     python3 run.py serve    # live preview on http://127.0.0.1:8000/
+    python3 run.py zensical # check, then build with Zensical into site-zensical/
     python3 run.py check    # check lessons and exercises, without building (--coverage: the table too)
     python3 run.py test     # run every test, browser tests included
     python3 run.py publish  # put site/ on the host as a new release (deploy/publish.py)
@@ -11,7 +12,8 @@
 
 Each command creates .venv and installs the pinned packages on first use
 (and again whenever a requirements file changes), so a fresh machine needs
-nothing but Python 3.11 or newer.
+nothing but Python 3.11 or newer. Zensical gets an environment of its own,
+.venv-zensical (requirements-zensical.txt), so that its pins never touch MkDocs'.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ BUILD_REQUIREMENTS = ["requirements.txt"]
 TEST_REQUIREMENTS = ["requirements-test.txt"]
 CONSTRAINTS = "constraints.txt"
 CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "chrome"]
+ZENSICAL_VENV = ROOT / ".venv-zensical"
+ZENSICAL_SITE = "site-zensical"
+ZENSICAL_REQUIREMENTS = "requirements-zensical.txt"
 # Puts the project's hooks/ folder on the environment's import path (see link_hooks).
 HOOKS_PATH_FILE = "course-hooks.pth"
 
@@ -43,35 +48,51 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def venv_python() -> Path:
+def venv_python(environment: Path = VENV) -> Path:
     scripts = "Scripts" if os.name == "nt" else "bin"
     suffix = ".exe" if os.name == "nt" else ""
-    return VENV / scripts / f"python{suffix}"
+    return environment / scripts / f"python{suffix}"
 
 
 def ensure_packages(requirement_files: list[str]) -> Path:
     """Create .venv and install the pinned packages unless already current."""
+    return install_pinned(VENV, requirement_files, ["requirements.txt", CONSTRAINTS], CONSTRAINTS)
+
+
+def ensure_zensical() -> Path:
+    """Create .venv-zensical and install Zensical's pinned packages unless already current."""
+    return install_pinned(ZENSICAL_VENV, [ZENSICAL_REQUIREMENTS], [], None)
+
+
+def install_pinned(environment: Path, requirement_files: list[str], also_read: list[str],
+                   constraints: str | None) -> Path:
+    """The environment's Python, once the requirement files' packages are installed in it.
+
+    A stamp named after a digest of the files says they are: pip runs again
+    only when one of them changed.
+    """
     if sys.version_info < (3, 11):
         fail("需要 Python 3.11 或更高版本。")
-    python = venv_python()
+    python = venv_python(environment)
     if not python.exists():
-        print("正在创建虚拟环境 .venv ……")
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    inputs = requirement_files + ["requirements.txt", CONSTRAINTS]
+        print(f"正在创建虚拟环境 {environment.name} ……")
+        venv.EnvBuilder(with_pip=True).create(environment)
+    inputs = requirement_files + also_read
     digest = hashlib.sha256(
         b"".join((ROOT / name).read_bytes() for name in inputs)
     ).hexdigest()[:16]
-    stamp = VENV / f".installed-{digest}"
+    stamp = environment / f".installed-{digest}"
     if not stamp.exists():
-        print("正在安装固定版本的依赖包 ……")
+        print(f"正在向 {environment.name} 安装固定版本的依赖包 ……")
         command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
         for name in requirement_files:
             command += ["-r", str(ROOT / name)]
-        command += ["-c", str(ROOT / CONSTRAINTS)]
+        if constraints:
+            command += ["-c", str(ROOT / constraints)]
         if subprocess.call(command) != 0:
             fail("依赖包安装失败，请检查网络能否访问软件包源，然后重试。")
         stamp.touch()
-    link_hooks(VENV)
+    link_hooks(environment)
     return python
 
 
@@ -210,6 +231,50 @@ def build(python: Path, extra: list[str]) -> int:
     return 0
 
 
+def zensical_build(project: Path = ROOT, site_url: str | None = None) -> int:
+    """Build `project` with Zensical into its site-zensical/, whole or untouched.
+
+    Zensical does not fail on a logged warning, so the whole-course check
+    (run.py check) comes first, in the command. Its .cache/ is keyed on a
+    page's Markdown: a lesson whose exercise file alone changed would keep
+    its old exercises, so the cache goes before every build. Its output must
+    lie inside the project, and mkdocs.yml names none (site/ is MkDocs'):
+    a throw-away configuration inherits mkdocs.yml and names the staging folder.
+    """
+    python = ensure_zensical()
+    staging = f".site-zensical-staging-{os.getpid()}"
+    config = project / f".zensical-{os.getpid()}.yml"
+    shutil.rmtree(project / staging, ignore_errors=True)
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    config.write_text(f"INHERIT: mkdocs.yml\nsite_dir: {staging}\n", encoding="utf-8")
+    env = tool_env(**({"SITE_URL": site_url} if site_url else {}))
+    try:
+        code = call([str(python), "-m", "zensical", "build", "--strict", "-f", str(config)], cwd=project, env=env)
+    finally:
+        config.unlink(missing_ok=True)
+    if code != 0 or not (project / staging / "index.html").is_file():
+        shutil.rmtree(project / staging, ignore_errors=True)
+        print(f"Zensical 构建失败，{ZENSICAL_SITE}/ 保持原样。请按上面的提示修改后重试。", file=sys.stderr)
+        return code or 1
+    site, retired = project / ZENSICAL_SITE, project / f".site-zensical-retired-{os.getpid()}"
+    if site.exists():
+        site.rename(retired)
+    (project / staging).rename(site)
+    shutil.rmtree(retired, ignore_errors=True)
+    print(f"Zensical 构建完成：{site}{os.sep}index.html")
+    return 0
+
+
+def check(extra: list[str]) -> int:
+    """The whole-course check of lessons and exercises (hooks/course_check.py)."""
+    python = ensure_packages(BUILD_REQUIREMENTS)
+    return subprocess.call(
+        [str(python), str(ROOT / "hooks" / "course_check.py"), str(ROOT), *extra],
+        cwd=ROOT,
+        env=tool_env(PYTHONPATH=str(ROOT / "hooks")),
+    )
+
+
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 
@@ -277,7 +342,7 @@ def call(command: list[str], **options) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "serve", "check", "test", "publish", "rollback", "releases"}:
+    if not argv or argv[0] not in {"build", "serve", "check", "zensical", "test", "publish", "rollback", "releases"}:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
@@ -287,15 +352,16 @@ def main(argv: list[str]) -> int:
     if command == "build":
         return build(ensure_packages(BUILD_REQUIREMENTS), extra)
     if command == "check":
-        python = ensure_packages(BUILD_REQUIREMENTS)
-        return subprocess.call(
-            [str(python), str(ROOT / "hooks" / "course_check.py"), str(ROOT), *extra],
-            cwd=ROOT,
-            env=tool_env(PYTHONPATH=str(ROOT / "hooks")),
-        )
+        return check(extra)
+    if command == "zensical":
+        if extra:
+            fail(f"zensical 命令不带参数（收到：{' '.join(extra)}）。请直接运行：python3 run.py zensical")
+        return check([]) or zensical_build()
     if command == "serve":
         return serve(extra)
     python = ensure_packages(TEST_REQUIREMENTS)
+    # tests/test_zensical.py builds the course with Zensical too.
+    ensure_zensical()
     env = tool_env(**ensure_test_tools())
     return subprocess.call([str(python), "-m", "pytest", *extra], cwd=ROOT, env=env)
 
