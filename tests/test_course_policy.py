@@ -16,24 +16,12 @@ import pytest
 from conftest import ROOT, copy_project
 from quiz import check
 from quiz.policy import Policy, load
-from test_quiz_validation import LESSON, make_project
+from test_quiz_validation import GOOD_SINGLE, LESSON, make_project
 
 COURSE_POLICY = (ROOT / "exercises" / "policy.yml").read_text(encoding="utf-8")
 
 # One exercise of each type, on the test lesson's two sections, as the README writes them.
-SIX = """\
-exercises:
-  - id: demo-single
-    type: single
-    section: lesson.md#为谁报报什么
-    prompt: 哪一条值得报送？
-    options:
-      - text: 会议简讯
-        feedback: 只说开了会。
-      - text: 带倾向性的问题
-        feedback: 领导用得上。
-    answer: B
-    explanation: 选 B。
+SIX = "exercises:\n" + GOOD_SINGLE + """\
   - id: demo-multiple
     type: multiple
     section: lesson.md#为谁报报什么
