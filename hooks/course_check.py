@@ -24,12 +24,12 @@ DOCS_DIR = "docs"
 def problems_of(project_dir: Path) -> tuple[QuizSession, list[str], int]:
     """The session that checked the exercises, every problem as a line, and how many lessons were read."""
     docs = project_dir / DOCS_DIR
-    texts, found = lesson_check.read_lessons(docs, project_dir)
     session = QuizSession(project_dir)
+    texts, found = lesson_check.read_lessons(docs, project_dir, session.pages())
     readable = {page: text for page, text in texts.items() if text is not None}
-    for page, text in texts.items():
-        # A page that is not UTF-8 still places its exercises: its shortcodes are plain ASCII.
-        session.scan_page(page, text if text is not None else (docs / page).read_bytes().decode("utf-8", "replace"))
+    for page, text in session.pages().texts.items():
+        # A page that is not UTF-8 still places its exercises (read with replacements): shortcodes are ASCII.
+        session.scan_page(page, text)
     lines = [(p.path, p.line, p.column, p.format()) for p in session.finish()]
     lines += [(p.path, p.line, p.column, p.format()) for p in found]
     lines += [(p.path, p.line, p.column, p.format()) for p in lesson_check.check_links(texts, docs, DOCS_DIR, session.slug)]

@@ -7,7 +7,6 @@ Nothing here imports MkDocs.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from urllib.parse import unquote
 
 from quiz import anchors
 from quiz.fences import prose_lines
+from quiz.pages import DocsPages
+from quiz.rules import closest_first
 from quiz.yamlsource import decode
 
 DOCS_DIR = "docs"
@@ -42,18 +43,21 @@ class LessonProblem:
         return f"{self.path}:{self.line}:{self.column}：[课文] {self.message}{fix}"
 
 
-def read_lessons(docs_dir: Path, project_dir: Path) -> tuple[dict[str, str | None], list[LessonProblem]]:
+def read_lessons(docs_dir: Path, project_dir: Path, pages: DocsPages | None = None
+                 ) -> tuple[dict[str, str | None], list[LessonProblem]]:
     """Every Markdown page under docs_dir as text (page path -> text, or None when it is not UTF-8), and
-    a problem for each page that is not: the page still exists, so links to it are not reported again."""
+    a problem for each page that is not: the page still exists, so links to it are not reported again.
+
+    `pages`: the docs as a session already read them, so that they are read once."""
+    pages = pages or DocsPages(docs_dir)
     texts, problems = {}, []
-    for path in sorted(docs_dir.rglob("*.md")):
-        if not path.is_file():
-            continue
-        shown = path.relative_to(project_dir).as_posix()
-        text, found = decode(path.read_bytes(), shown)
-        if text is None:
+    for page, text in pages.texts.items():
+        if page in pages.unreadable:
+            shown = (docs_dir / page).relative_to(project_dir).as_posix()
+            _, found = decode((docs_dir / page).read_bytes(), shown)  # again, for where and what
             problems += [LessonProblem(p.path, p.line, p.column, p.message, p.fix) for p in found]
-        texts[path.relative_to(docs_dir).as_posix()] = text
+            text = None
+        texts[page] = text
     return texts, problems
 
 
@@ -133,6 +137,5 @@ def check_nav(texts: dict[str, str], nav_pages: list[str], docs_shown: str = DOC
 
 
 def _closest(lead: str, wrong: str, known: list[str], prefix: str = "") -> str:
-    ranked = sorted(known, key=lambda k: -difflib.SequenceMatcher(None, wrong, k).ratio())
-    shown = "、".join(prefix + k for k in ranked[:5])
+    shown = "、".join(prefix + k for k in closest_first(wrong, known)[:5])
     return lead + (shown if shown else "（这一页没有小标题）") + "。"

@@ -51,10 +51,10 @@ def start(strict: bool) -> None:
         logger.removeHandler(_held)
         _held = None
     if logger.level > logging.WARNING:  # -q: quiet the console, not the counter
-        for handler in _console_handlers(logger):
+        for handler in console_handlers(logger):
             handler.setLevel(max(handler.level, logger.level))
         logger.setLevel(logging.WARNING)
-    if _strict and any(h.level > logging.WARNING for h in _console_handlers(logger)):
+    if _strict and any(h.level > logging.WARNING for h in console_handlers(logger)):
         _held = _HeldWarnings()
         logger.addHandler(_held)
     if logger.getEffectiveLevel() <= logging.DEBUG:  # -v: keep collecting links to anchors
@@ -79,7 +79,7 @@ def show_held() -> None:
     """The build failed: show the warnings a quieted console kept back."""
     if _held is None:
         return
-    consoles = _console_handlers(logging.getLogger(ENGINE_LOGGER))
+    consoles = console_handlers(logging.getLogger(ENGINE_LOGGER))
     for record in _held.records:
         for handler in consoles:
             handler.handle(record)
@@ -88,10 +88,7 @@ def show_held() -> None:
     _held.records.clear()
 
 
-def console_handlers() -> list[logging.Handler]:
+def console_handlers(logger: logging.Logger | None = None) -> list[logging.Handler]:
     """MkDocs' console handlers (the CLI's), where the console's own level and filters sit."""
-    return _console_handlers(logging.getLogger(ENGINE_LOGGER))
-
-
-def _console_handlers(logger: logging.Logger) -> list[logging.Handler]:
+    logger = logger or logging.getLogger(ENGINE_LOGGER)
     return [h for h in logger.handlers if h.get_name() == CONSOLE_HANDLER]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from pymdownx.slugs import slugify
@@ -61,11 +60,3 @@ def outline(markdown: str, slug: Callable[[str, str], str] = default_slugify) ->
 def headings(markdown: str, slug: Callable[[str, str], str] = default_slugify) -> dict[str, str]:
     """anchor -> heading text, in document order."""
     return {h.anchor: h.title for h in outline(markdown, slug)}
-
-
-def site_outlines(docs_dir: Path, slug=default_slugify) -> dict[str, list[Heading]]:
-    """For every Markdown page under docs_dir: page path -> its headings."""
-    return {
-        path.relative_to(docs_dir).as_posix(): outline(path.read_text(encoding="utf-8-sig", errors="replace"), slug)
-        for path in sorted(docs_dir.rglob("*.md"))
-    }

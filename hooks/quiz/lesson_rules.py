@@ -10,9 +10,8 @@ also change the rule.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 from .fences import prose_lines
+from .pages import DocsPages
 from .policy import POLICY_NAME, LessonRules
 from .problems import Problem
 
@@ -42,26 +41,20 @@ def sections(text: str) -> dict[str, tuple[int, list[str]]]:
     return found
 
 
-def check(docs_dir: Path, rules: LessonRules, docs_shown: str = "docs") -> list[Problem]:
+def check(pages: DocsPages, rules: LessonRules, docs_shown: str = "docs") -> list[Problem]:
+    """The lessons as the session read them; a page that is not UTF-8 is the lesson check's to report."""
     found: list[Problem] = []
     for page in rules.pages:
-        path = docs_dir / page
         shown = f"{docs_shown}/{page}"
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
+        if page not in pages.texts:
             found.append(Problem(POLICY_FILE, 1, 1, "", "lessons.pages", f"课程规则列出的课文 {shown} 不存在。",
-                                 f"检查文件名，或从 lessons.pages 中删去它。"))
-            continue
-        except (UnicodeDecodeError, OSError):
-            continue  # the lesson check reports the encoding once
-        found += _check_lesson(text, shown, rules)
+                                 "检查文件名，或从 lessons.pages 中删去它。"))
+        elif page not in pages.unreadable:
+            found += _check_lesson(pages.texts[page], shown, rules)
     for page, terms in rules.key_terms.items():
-        path = docs_dir / page
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+        if page not in pages.texts or page in pages.unreadable:
             continue
+        text = pages.texts[page]
         plain = PUNCTUATION.sub("", text)
         for term in terms:
             if PUNCTUATION.sub("", term) not in plain:

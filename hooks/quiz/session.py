@@ -272,7 +272,7 @@ class QuizSession:
         problems += course_rules.check_sets(bank, bank.policy)
         lessons = [lesson for lesson in self.coverage() if lesson.page not in garbled]
         problems += course_rules.check_sections(lessons, self.outlines(), bank.policy, self.docs_shown)
-        problems += lesson_rules.check(self.docs_dir, bank.policy.lessons, self.docs_shown)
+        problems += lesson_rules.check(self.pages(), bank.policy.lessons, self.docs_shown)
         return sorted(set(problems))
 
     def finish(self) -> list[Problem]:
