@@ -87,8 +87,9 @@ def test_installed_services_are_left_disabled(tmp_path, monkeypatch):
         stub.write_text(f'#!/bin/sh\necho "{tool} $*" >> "{calls}"\n')
         stub.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    run.keep_services_off(["nginx", "openssh-server", "chromium"])
+    run.keep_services_off(["nginx", "openssh-server", "rsync", "chromium"])
     recorded = calls.read_text().splitlines()
     assert "deb-systemd-helper disable nginx.service" in recorded
     assert "deb-systemd-helper disable ssh.service" in recorded
+    assert "deb-systemd-helper disable rsync.service" in recorded
     assert not any("chromium" in line for line in recorded)

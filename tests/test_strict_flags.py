@@ -76,6 +76,8 @@ def test_clean_course_passes_under_every_flag(clean_copy, tmp_path, flag):
     result = strict_build(clean_copy, tmp_path / "site", FLAGS[flag])
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "index.html").exists()
+    if flag == "-q":  # quiet means quiet: a passing build shows nothing
+        assert result.stderr.strip() == "" and result.stdout.strip() == "", result.stderr
 
 
 @pytest.mark.parametrize("flag", FLAGS)
