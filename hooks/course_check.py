@@ -27,9 +27,6 @@ def problems_of(project_dir: Path) -> tuple[QuizSession, list[str], int]:
     session = QuizSession(project_dir)
     texts, found = lesson_check.read_lessons(docs, project_dir, session.pages())
     readable = {page: text for page, text in texts.items() if text is not None}
-    for page, text in session.pages().texts.items():
-        # A page that is not UTF-8 still places its exercises (read with replacements): shortcodes are ASCII.
-        session.scan_page(page, text)
     lines = [(p.path, p.line, p.column, p.format()) for p in session.finish()]
     lines += [(p.path, p.line, p.column, p.format()) for p in found]
     lines += [(p.path, p.line, p.column, p.format()) for p in lesson_check.check_links(texts, docs, DOCS_DIR, session.slug)]

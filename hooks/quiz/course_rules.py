@@ -17,7 +17,7 @@ from .problems import Problem
 POLICY_FILE = f"exercises/{POLICY_NAME}"
 
 
-def _relax(rule: str) -> str:
+def relax(rule: str) -> str:
     return f"确实不需要时，可在 {POLICY_FILE} 中修改 {rule}。"
 
 
@@ -28,7 +28,7 @@ def check_exercise(ex: Exercise, policy: Policy) -> list[Problem]:
     def problem(where: tuple, message: str, fix: str, rule: str) -> None:
         line, column = ex.mark(*where)
         name = next((str(f) for f in reversed(where) if not isinstance(f, int)), "")
-        found.append(Problem(ex.path, line, column, ex.id, name, message, f"{fix}{_relax(rule)}"))
+        found.append(Problem(ex.path, line, column, ex.id, name, message, f"{fix}{relax(rule)}"))
 
     if policy.option_feedback and ex.type in ("single", "multiple"):
         for index, option in enumerate(ex.options):
@@ -75,7 +75,7 @@ def check_sets(bank, policy: Policy) -> list[Problem]:
 
         def problem(message: str, fix: str, option: str) -> None:
             rule = policy.rule_name(name, option)
-            found.append(Problem(path, line, column, "", "", f"课程规则 {rule}：{message}", f"{fix}{_relax(rule)}"))
+            found.append(Problem(path, line, column, "", "", f"课程规则 {rule}：{message}", f"{fix}{relax(rule)}"))
 
         if len(ids) < rules.minimum:
             problem(f"本组有 {len(ids)} 道题，要求至少 {rules.minimum} 道。", f"再写 {rules.minimum - len(ids)} 道题。", "minimum")
@@ -110,12 +110,12 @@ def check_sections(lessons, outlines: dict, policy: Policy, docs_shown: str = "d
     least = policy.section_minimum
     found = []
     for lesson in lessons:
-        lines = {h.anchor: getattr(h, "line", 0) or 1 for h in outlines.get(lesson.page, [])}
+        lines = {h.anchor: h.line or 1 for h in outlines.get(lesson.page, [])}
         for anchor, title, count in lesson.sections:
             if count < least:
                 found.append(Problem(
                     f"{docs_shown}/{lesson.page}", lines.get(anchor, 1), 1, "", "",
                     f"课程规则 section_minimum：讲授小节“{title}”只有 {count} 道练习，要求至少 {least} 道。",
-                    f"再写 {least - count} 道 section: {lesson.page}#{anchor} 的题。{_relax('section_minimum')}",
+                    f"再写 {least - count} 道 section: {lesson.page}#{anchor} 的题。{relax('section_minimum')}",
                 ))
     return found

@@ -10,12 +10,13 @@ also change the rule.
 from __future__ import annotations
 
 import re
+
+from .course_rules import POLICY_FILE, relax
 from .fences import prose_lines
 from .pages import DocsPages
-from .policy import POLICY_NAME, LessonRules
+from .policy import LessonRules
 from .problems import Problem
 
-POLICY_FILE = f"exercises/{POLICY_NAME}"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Compared with punctuation and markup removed, so 从“新”谋划 and 从新谋划 are the same term.
 PUNCTUATION = re.compile(r"[\s*_`“”‘’\"'、，。：；！？（）()·—…\-]+")
@@ -24,7 +25,7 @@ EXAMPLE = re.compile(r'^\s*[!?]{3}\+?\s+example\b|^#{2,6}\s+示例')
 
 
 def _relax(rule: str) -> str:
-    return f"确实不需要时，可在 {POLICY_FILE} 中修改 lessons.{rule}。"
+    return relax(f"lessons.{rule}")
 
 
 def sections(text: str) -> dict[str, tuple[int, list[str]]]:
