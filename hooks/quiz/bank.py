@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import course_rules, rules, schema, yamlsource
+from . import exercise_file, rules, yamlsource
 from .policy import POLICY_NAME, Policy, load as load_policy
-from .model import Exercise, from_raw
+from .model import Exercise
 from .problems import Problem
 
 SCHEMA_NAME = "schema.json"
@@ -25,6 +24,8 @@ class Bank:
     scored: set[str] = field(default_factory=set)  # file stems whose set shows a score
     set_marks: dict[str, tuple] = field(default_factory=dict)  # file stem -> (path, line, column) of its list
     policy: Policy = field(default_factory=Policy)  # the course's rules (exercises/policy.yml)
+    # file stem -> its set's markup (prepare.set_template's), where the file's own rendering still holds
+    sets: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def known(self, exercise_id: str) -> bool:
@@ -48,53 +49,35 @@ def exercise_files(folder: Path, root: Path | None = None) -> list[Path]:
     return [p for p in candidates(folder) if yamlsource.locate(p, root, p.name)[1] is None]
 
 
-def load_bank(folder: Path, display_root: Path) -> Bank:
+def load_bank(folder: Path, display_root: Path, cache_folder: Path | None = None) -> Bank:
     """Read every exercise file in `folder`; collect every problem, never stop at the first.
 
     `display_root` is the project: paths are shown relative to it, and no file outside it is read.
+    Each file is read, checked and rendered once for the same inputs: the pieces are kept in memory
+    and, with `cache_folder`, on disk (quiz.exercise_file, quiz.cache).
     """
     bank = Bank()
     bank.policy, bank.problems = load_policy(folder, display_root)
     schema_path = folder / SCHEMA_NAME
+    kept = exercise_file.store(cache_folder, folder.relative_to(display_root).as_posix() if folder.is_relative_to(display_root) else folder.name)
+    pieces = [
+        exercise_file.load(file, file.relative_to(display_root).as_posix(), display_root, schema_path, bank.policy, kept)
+        for file in candidates(folder)
+    ]
     loaded: list[Exercise] = []
-    for file in candidates(folder):
-        shown = file.relative_to(display_root).as_posix()
-        document, yaml_problems = yamlsource.load(file, shown, display_root)
-        if document is None:
-            bank.problems += yaml_problems
-            bank.unreadable.add(file.stem)
+    for piece in pieces:
+        bank.problems += piece.problems
+        if not piece.readable:
+            bank.unreadable.add(piece.stem)
             continue
-        # A refused tag or key leaves a gap the schema would report again: say it once.
-        covered = {p.line for p in yaml_problems}
-        problems = [p for p in schema.validate(document, shown, schema_path) if p.line not in covered]
-        starts = _starts(document)
-        problems += [_with_id(p, document, starts) for p in yaml_problems]
-        bank.problems += problems
-        if not isinstance(document.data, dict) or not isinstance(document.data.get("exercises"), list):
-            bank.unreadable.add(file.stem)
-            continue
-        bad_indexes = {_index_at(p, starts) for p in problems} - {None}
-        if isinstance(document.data.get("title"), str):
-            bank.titles[file.stem] = document.data["title"]
-        if document.data.get("score") is True:
-            bank.scored.add(file.stem)
-        bank.set_marks[file.stem] = (shown, *document.mark(("exercises",)))
-        ids = bank.groups.setdefault(file.stem, [])
-        for index, raw in enumerate(document.data["exercises"]):
-            raw_id = raw.get("id") if isinstance(raw, dict) else None
-            name = raw_id if isinstance(raw_id, str) else f"{file.stem}-{index + 1}"
-            ids.append(name)
-            if index in bad_indexes or not isinstance(raw, dict):
-                bank.broken.add(name)
-                continue
-            exercise = from_raw(raw, shown, index, document)
-            found = rules.check_exercise(exercise, raw)
-            bank.problems += found
-            if found:
-                bank.broken.add(name)
-            else:  # the course's rules on top of the format's; a shortfall still shows the exercise
-                bank.problems += course_rules.check_exercise(exercise, bank.policy)
-            loaded.append(exercise)
+        if piece.title is not None:
+            bank.titles[piece.stem] = piece.title
+        if piece.scored:
+            bank.scored.add(piece.stem)
+        bank.set_marks[piece.stem] = piece.set_mark
+        bank.groups.setdefault(piece.stem, []).extend(piece.ids)
+        bank.broken |= piece.broken
+        loaded += piece.exercises
     duplicates = rules.check_unique_ids(loaded, display_root)  # the project: git there tells old from new
     bank.problems += duplicates
     duplicated = {(p.path, p.line) for p in duplicates}
@@ -102,32 +85,13 @@ def load_bank(folder: Path, display_root: Path) -> Bank:
         first_use = (exercise.path, exercise.mark("id")[0]) not in duplicated
         if exercise.id not in bank.broken and first_use:
             bank.exercises.setdefault(exercise.id, exercise)
+    bank.sets = {piece.stem: piece.template for piece in pieces if piece.readable and _as_checked(piece, bank)}
+    kept.prune()
     return bank
 
 
-def _starts(document) -> list[int]:
-    """The line each exercise of `document` starts on, in order (empty if it has no exercise list)."""
-    items = document.data.get("exercises") if isinstance(document.data, dict) else None
-    if not isinstance(items, list):
-        return []
-    return [document.marks[("exercises", index)][0] for index in range(len(items))]
-
-
-def _index_at(problem: Problem, starts: list[int]) -> int | None:
-    """The exercise a problem lies in: the last one starting on or before its line.
-
-    A bisection, not a scan: a file of many broken exercises has as many problems.
-    """
-    index = bisect_right(starts, problem.line) - 1
-    return index if index >= 0 else None
-
-
-def _with_id(problem: Problem, document, starts: list[int]) -> Problem:
-    """A YAML-level problem, given the id of the exercise it lies in."""
-    index = _index_at(problem, starts)
-    if index is None:
-        return problem
-    raw = document.data["exercises"][index]
-    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-        return replace(problem, exercise_id=raw["id"])
-    return problem
+def _as_checked(piece: exercise_file.FilePiece, bank: Bank) -> bool:
+    """Whether the piece's set still holds: each exercise it shows is the bank's (no id used twice, one file per name)."""
+    if bank.groups[piece.stem] != list(piece.ids):
+        return False
+    return all(bank.exercises.get(e.id) is e for e in piece.exercises if e.id not in piece.broken)

@@ -13,12 +13,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render
+from . import cache, render
 from .bank import Bank, load_bank
 
 EXERCISES_DIR = "exercises"
-# The positions a check made after loading may still point at.
-PINNED_FIELDS = (("id",), ("section",))
 
 
 @dataclass(frozen=True)
@@ -26,6 +24,12 @@ class Job:
     project_dir: Path
     render: bool = True  # render each exercise's markup ahead of placing it
     exercises_dir: str = EXERCISES_DIR  # the exercise files' folder, relative to the project
+    # Where work done is kept between builds, relative to the project; "" keeps it in memory only.
+    cache_dir: str = cache.DEFAULT_FOLDER
+
+    @property
+    def cache_folder(self) -> Path | None:
+        return self.project_dir / self.cache_dir if self.cache_dir else None
 
 
 @dataclass
@@ -37,12 +41,12 @@ class Prepared:
 
 
 def prepare(job: Job) -> Prepared:
-    bank = load_bank(job.project_dir / job.exercises_dir, job.project_dir)
-    # Keep what later checks point at and let the files' position maps go.
-    bank.exercises = {i: ex.pinned(*PINNED_FIELDS) for i, ex in bank.exercises.items()}
-    prepared = Prepared(bank)
-    if job.render:
-        prepared.sets = {name: set_template(bank, name) for name in bank.groups}
+    bank = load_bank(job.project_dir / job.exercises_dir, job.project_dir, job.cache_folder)
+    prepared = Prepared(bank, dict(bank.sets))
+    if job.render:  # the sets a file's own rendering does not hold for (an id used twice)
+        for name in bank.groups:
+            if name not in prepared.sets:
+                prepared.sets[name] = set_template(bank, name)
     return prepared
 
 
