@@ -17,15 +17,21 @@ import checklists
 import lesson_check
 import mkdocs_messages
 import release_info
+import search_segments
 import search_terms
 import search_worker
 import strict_mode
 import typography
+from quiz import cache
 
 # Warnings under "mkdocs." count towards --strict: a finding fails the build.
 log = logging.getLogger("mkdocs.hooks.course")
 # The release being built: its footer line and its version.json.
 release = None
+# jieba's answers of earlier builds, for this build's search index.
+segments = None
+# Where the exercise extension keeps work between builds: the segments are kept beside it.
+EXTENSION = "quiz.extension"
 
 
 def on_config(config):
@@ -34,9 +40,10 @@ def on_config(config):
     project_dir = Path(config.config_file_path).parent
     mkdocs_messages.install(project_dir, Path(config.docs_dir), strict_mode.console_handlers())
     try:
-        search_terms.load_dictionary(project_dir)
+        terms = search_terms.load_dictionary(project_dir)
     except search_terms.SearchSetupError as error:
         raise PluginError(str(error)) from None
+    start_segments(config, project_dir, terms)
     # MkDocs dates the sitemap by SOURCE_DATE_EPOCH: the commit's time, not the clock's.
     epoch = release_info.source_date_epoch(project_dir)
     if epoch:
@@ -44,6 +51,25 @@ def on_config(config):
     release = release_info.read_release(project_dir, config.extra.get("course_version", "未标注"))
     config.copyright = " · ".join(filter(None, [config.copyright, release.footer()]))
     return config
+
+
+def start_segments(config, project_dir: Path, terms: list[str]) -> None:
+    global segments
+    if segments is not None:  # a build that stopped before its end
+        segments.finish()
+    folder = config.mdx_configs.get(EXTENSION, {}).get("cache_dir", cache.DEFAULT_FOLDER)
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    extra = [getattr(search.config, name, None) for name in ("jieba_dict", "jieba_dict_user")] if search else []
+    key = search_segments.fingerprint(terms, [project_dir / name for name in extra if name])
+    segments = search_segments.Segments(project_dir / folder if folder else None, key)
+    segments.start()
+
+
+def finish_segments() -> None:
+    global segments
+    if segments is not None:
+        segments.finish()
+        segments = None
 
 
 def on_files(files, config):
@@ -71,6 +97,7 @@ def on_page_content(html, page, config, files):
 
 @event_priority(-100)  # last: after the search index, and after every check has reported
 def on_post_build(config):
+    finish_segments()
     reason = strict_mode.verdict()
     if reason:
         raise PluginError(reason)
@@ -82,6 +109,7 @@ def on_post_build(config):
 
 
 def on_build_error(error):
+    finish_segments()
     strict_mode.show_held()
     line = mkdocs_messages.strict_abort_line(str(error))
     if line:

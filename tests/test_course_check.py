@@ -116,6 +116,16 @@ def test_the_readme_pre_commit_hook_runs_the_check(tmp_path):
     for name in ("run.py", "requirements.txt", "requirements-test.txt", "constraints.txt"):
         shutil.copy2(ROOT / name, project / name)
     (project / ".venv").symlink_to(ROOT / ".venv")  # the same pinned packages, already installed
+    # run.py in the copy points the shared environment's hooks path at the copy: point it back after.
+    hooks_paths = {path: path.read_bytes() for path in (ROOT / ".venv").glob("lib/python3*/site-packages/course-hooks.pth")}
+    try:
+        _commit_through_the_hook(project, hook, tmp_path)
+    finally:
+        for path, data in hooks_paths.items():
+            path.write_bytes(data)
+
+
+def _commit_through_the_hook(project, hook: str, tmp_path) -> None:
 
     def git(*args):
         return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, timeout=120,

@@ -133,6 +133,7 @@ class Store:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".incoming-", suffix=".tmp")
             try:
+                os.chmod(temporary, 0o644)  # as any file the build writes, not private to one user
                 with os.fdopen(handle, "wb") as out:
                     out.write(b" ".join([FORMAT, key.encode(), _digest(data)]) + b"\n" + data)
                 os.replace(temporary, self._path(key))

@@ -29,7 +29,7 @@ from markdown import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from . import pages, session as sessions, shortcodes
+from . import cache, pages, session as sessions, shortcodes
 
 # Runs first, on the page's text as the engine gave it; the second runs just
 # before Python-Markdown's raw_html postprocessor (30) puts raw HTML back.
@@ -45,6 +45,8 @@ class ExercisesExtension(Extension):
                                  "where MkDocs and Zensical run."],
             "docs_dir": ["docs", "The lessons' folder, relative to project_dir (or absolute)."],
             "exercises_dir": ["exercises", "The exercise files' folder (and policy.yml), relative to project_dir."],
+            "cache_dir": [cache.DEFAULT_FOLDER, "Where exercises read, checked and rendered are kept between builds, "
+                                                "relative to project_dir; safe to delete; \"\" keeps them in memory only."],
             "directory_urls": [True, "Pages are addressed as folders (lesson/), as with MkDocs' use_directory_urls."],
             "logger": ["quiz.extension", "The logger of the pages' problems; the MkDocs hook names one of MkDocs'."],
         }
@@ -64,6 +66,7 @@ def settings(given: dict) -> dict:
         "project_dir": project_dir,
         "docs_dir": project_dir / given["docs_dir"],
         "exercises_dir": str(given["exercises_dir"]),
+        "cache_dir": str(given["cache_dir"]),
         "directory_urls": bool(given["directory_urls"]),
         "logger": str(given["logger"]),
     }
@@ -72,7 +75,7 @@ def settings(given: dict) -> dict:
 def begin_build(options: dict, slug=None) -> sessions.QuizSession:
     """An engine's hook starts a build: a fresh session for the pages to share (quiz.session.begin_build)."""
     found = settings(ExercisesExtension(**options).getConfigs())
-    return sessions.begin_build(found["project_dir"], found["docs_dir"], found["exercises_dir"], slug)
+    return sessions.begin_build(found["project_dir"], found["docs_dir"], found["exercises_dir"], slug, found["cache_dir"])
 
 
 class PagePreprocessor(Preprocessor):
@@ -91,7 +94,7 @@ class PagePreprocessor(Preprocessor):
         found = self.settings
         toc = self.md.treeprocessors["toc"] if "toc" in self.md.treeprocessors else None
         self.session = sessions.for_project(
-            found["project_dir"], found["docs_dir"], found["exercises_dir"], getattr(toc, "slugify", None)
+            found["project_dir"], found["docs_dir"], found["exercises_dir"], getattr(toc, "slugify", None), found["cache_dir"]
         )
         self.page = self.session.pages().find("\n".join(lines), self.md.tab_length)
         log = logging.getLogger(found["logger"])

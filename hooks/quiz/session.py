@@ -29,6 +29,7 @@ from . import anchors, course_rules, coverage, lesson_rules, render, rules, shor
 from .background import Preparation
 from .bank import Bank
 from .pages import DocsPages
+from .cache import DEFAULT_FOLDER as DEFAULT_CACHE
 from .prepare import EXERCISES_DIR, Job, Prepared, set_template
 from .problems import Problem
 
@@ -310,37 +311,39 @@ _registry_lock = threading.Lock()
 MOST_PROJECTS = 8
 
 
-def _key(project_dir: Path, docs_dir: Path, exercises_dir: str) -> tuple:
-    return (str(project_dir.resolve()), str(docs_dir.resolve()), exercises_dir)
+def _key(project_dir: Path, docs_dir: Path, exercises_dir: str, cache_dir: str) -> tuple:
+    return (str(project_dir.resolve()), str(docs_dir.resolve()), exercises_dir, cache_dir)
 
 
-def _new_session(project_dir: Path, docs_dir: Path, exercises_dir: str, slug) -> QuizSession:
-    job = Job(project_dir, exercises_dir=exercises_dir)
+def _new_session(project_dir: Path, docs_dir: Path, exercises_dir: str, slug, cache_dir: str) -> QuizSession:
+    job = Job(project_dir, exercises_dir=exercises_dir, cache_dir=cache_dir)
     return QuizSession(project_dir, docs_dir, slug=slug or anchors.default_slugify,
                        preparation=Preparation(job), exercises_dir=exercises_dir)
 
 
-def begin_build(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DIR, slug=None) -> QuizSession:
+def begin_build(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DIR, slug=None,
+                cache_dir: str = DEFAULT_CACHE) -> QuizSession:
     """A new build starts (an engine's hook says so): a fresh session, kept until the next one.
 
     Its exercises are prepared from now on, in a second process for a large bank.
     """
-    session = _new_session(project_dir, docs_dir, exercises_dir, slug)
+    session = _new_session(project_dir, docs_dir, exercises_dir, slug, cache_dir)
     with _registry_lock:
-        _remember(_key(project_dir, docs_dir, exercises_dir), session, None)
+        _remember(_key(project_dir, docs_dir, exercises_dir, cache_dir), session, None)
     return session
 
 
-def for_project(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DIR, slug=None) -> QuizSession:
+def for_project(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DIR, slug=None,
+                cache_dir: str = DEFAULT_CACHE) -> QuizSession:
     """The session of the build in progress: the hook's, or else one no older than its sources."""
-    key = _key(project_dir, docs_dir, exercises_dir)
+    key = _key(project_dir, docs_dir, exercises_dir, cache_dir)
     with _registry_lock:
         session, made_from = _sessions.get(key, (None, None))
         if session is not None and made_from is None:
             return session
         now = sources(project_dir, docs_dir, exercises_dir)
         if session is None or now != made_from:
-            session = _new_session(project_dir, docs_dir, exercises_dir, slug)
+            session = _new_session(project_dir, docs_dir, exercises_dir, slug, cache_dir)
             _remember(key, session, now)
         return session
 
