@@ -11,8 +11,8 @@ across builds.
 The dictionary is all that decides jieba's answer for a run: jieba's
 version and main dictionary, the course terms (search/course-terms.txt) and
 any dictionary the search plugin loads. Its fingerprint keys the table, so
-editing the terms starts a new table; the table of a build keeps only the
-runs that build asked for.
+editing the terms starts a new table; a table keeps what recent builds
+asked for, at most twice what one build asks for.
 
 It imports nothing from MkDocs: the hook layer says when a build starts and ends.
 """
@@ -25,6 +25,8 @@ from pathlib import Path
 from quiz import cache, segment
 
 KIND = "search-segments"
+# A table may hold up to this many times the runs one build asks for.
+GROWTH = 2
 
 
 class Memo:
@@ -99,8 +101,11 @@ class Segments:
         memo = self.memo
         if memo is None:
             return
-        if memo.computed or len(memo.used) != len(memo.known):
-            self.store.put(self.key, memo.used, memo.used)
+        if memo.computed:
+            # What earlier builds asked for stays (another configuration of the same course, a page
+            # edited back), up to as much again as this build used: a table never outgrows the course.
+            kept = memo.used if len(memo.known) + memo.computed > GROWTH * len(memo.used) else {**memo.known, **memo.used}
+            self.store.put(self.key, kept, kept)
         else:
             self.store.used.add(self.key)
         self.store.prune()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -172,3 +173,27 @@ def page(browser_context):
     page.console_errors = console
     yield page
     page.close()
+
+
+EXERCISE_DATA = re.compile(r'<style type="text/x-quiz-exercise" media="not all" class="quiz__data">(.*?)</style>', re.S)
+
+
+def unpacked(markup: str) -> str:
+    """Page markup with each exercise's data block and every data-content put in place, as quiz.js does.
+
+    The stand-in that an exercise replaces in the browser stays before it: the
+    tests look for elements and text, and the stand-in holds none of the
+    exercise's controls.
+    """
+    import html as html_module
+
+    markup = EXERCISE_DATA.sub(lambda m: m.group(1).replace("<\\/", "</").replace("<\\!--", "<!--"), markup)
+    attribute = re.compile(r' data-content="([^"]*)"([^>]*)>')
+    while attribute.search(markup):
+        markup = attribute.sub(lambda m: m.group(2) + ">" + html_module.unescape(m.group(1)), markup)
+    return markup
+
+
+def visible(markup: str) -> str:
+    """What the page holds as markup and text before quiz.js runs: no data block, no data-content."""
+    return re.sub(r' data-content="[^"]*"', "", EXERCISE_DATA.sub("", markup))

@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from conftest import unpacked
 from quiz import markup, render
 from quiz.background import Preparation
 from quiz.model import Exercise, Option
@@ -111,7 +112,7 @@ def test_a_prompt_cannot_forge_a_placement_mark(tmp_path, mark):
     assert check(project) == []
     page, _ = placed(project)
     assert "\x1f" not in page and f"题干 {mark} " in page
-    solution = html.unescape(re.search(r'class="quiz__solution" hidden data-content="([^"]*)"', page).group(1))
+    solution = re.search(r'<section class="quiz__solution" hidden>(.*?)</section>', unpacked(page)).group(1)
     assert '相关小节：<a href="../lesson/#为谁报报什么">为谁报、报什么</a>' in solution
     assert solution.count("<a ") == 1
 
@@ -123,7 +124,7 @@ def test_one_exercise_cannot_forge_marks_directly():
     )
     out = render.render_exercise(ex, 3, lambda section: ("../lesson/#x", "小节"))
     assert "\x1f" not in out and "第 3 题" in out
-    assert '<a href="../lesson/#x">小节</a>' in html.unescape(out)
+    assert '<a href="../lesson/#x">小节</a>' in unpacked(out)
 
 
 CONTROL_FIELDS = {

@@ -316,14 +316,29 @@
     out.innerHTML = lines.map((line) => `<span class="quiz-set__line">${line}</span>`).join("");
   }
 
-  // Everything of an exercise but what a trainee reads before answering (the
-  // buttons' words, the hint, the solution) arrives as data and is put in
-  // place only here: no search indexer ever sees it as text of the page.
+  // An exercise arrives as what a reader needs before answering (number,
+  // prompt, choices); the exercise itself, and inside it what follows an
+  // answer (the buttons' words, the hint, the solution), is data put in place
+  // only here, a level at a time: no search indexer sees it as text.
   function unpack() {
-    $$(document, ".quiz-set [data-content], .quiz [data-content]").forEach((el) => {
-      el.innerHTML = el.dataset.content;
-      delete el.dataset.content;
+    $$(document, ".quiz-set .quiz > style.quiz__data").forEach((data) => {
+      const quiz = data.parentElement;
+      const standIn = $(quiz, ".quiz__prompt");
+      // The inverse of render.as_raw_text: the renderer's own "</" and "<!--", written so as not to end the element.
+      quiz.innerHTML = data.textContent.replace(/<\\\//g, "</").replace(/<\\!--/g, "<!--");
+      // The search's highlight (?h=…) marked the stand-in's prompt: keep it, unless inputs stand in its gaps.
+      const prompt = $(quiz, ".quiz__prompt");
+      if (standIn && prompt && quiz.dataset.quizType !== "fill" && standIn.querySelector("mark")) {
+        prompt.replaceChildren(...standIn.childNodes);
+      }
     });
+    let found;
+    while ((found = $$(document, ".quiz-set [data-content]")).length) {
+      found.forEach((el) => {
+        el.innerHTML = el.dataset.content;
+        delete el.dataset.content;
+      });
+    }
   }
 
   function init() {

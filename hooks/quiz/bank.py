@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,12 +28,19 @@ class Bank:
     # file stem -> its set's markup (prepare.set_template's), where the file's own rendering still holds
     sets: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    _shared: set | None = field(default=None, init=False, repr=False, compare=False)
 
     def known(self, exercise_id: str) -> bool:
         return exercise_id in self.exercises or exercise_id in self.broken
 
     def all_ids(self) -> list[str]:
         return [i for ids in self.groups.values() for i in ids]
+
+    def shared_ids(self) -> set[str]:
+        """Ids two or more exercises use; asked for by every page's check, so counted once."""
+        if self._shared is None:
+            self._shared = {i for i, count in Counter(self.all_ids()).items() if count > 1}
+        return self._shared
 
 
 def candidates(folder: Path) -> list[Path]:

@@ -3,9 +3,11 @@
 The site's search indexes the page with its exercises, and so would any
 indexer: the only text of an exercise is what a trainee reads before
 answering and may search for (its set's title, its number, its prompt and
-options). Everything else, from the buttons' words to the hint, the answer
-key, feedback and explanation, travels as escaped markup in a data-content
-attribute that quiz.js puts in place when the page loads (`_later`).
+options), in a stand-in of a few elements (`_readable`). The exercise
+itself travels as raw text (`as_raw_text`) that quiz.js puts in
+place of the stand-in when the page loads, and within it whatever follows
+an answer (the buttons' words, the hint, the answer key, feedback and
+explanation) as escaped markup in data-content attributes (`_later`).
 """
 
 from __future__ import annotations
@@ -103,6 +105,8 @@ def _problem_note(problem) -> str:
 # Text reaches the markup only through esc() and markup.block(), which drop
 # every control character, so no exercise can forge them.
 NUMBER_SLOT = "\x1fnumber\x1f"
+# The section link is in the solution's data-content attribute: text there is escaped twice.
+LINK_DEPTH = 2
 HREF_SLOT = "\x1fhref\x1f"
 TITLE_SLOT = "\x1ftitle\x1f"
 
@@ -113,12 +117,19 @@ def render_exercise(ex: Exercise, number: int, link: SectionLinker) -> str:
 
 
 def place(item: str, number: int, href: str, title: str) -> str:
-    """Fill in an exercise's placement; the link lies in the solution's attribute, escaped twice."""
+    """Fill in an exercise's placement; the link lies in the solution's attribute."""
     return (
-        item.replace(NUMBER_SLOT, str(number), 1)
-        .replace(HREF_SLOT, esc(esc(href)), 1)
-        .replace(TITLE_SLOT, esc(esc(title)), 1)
+        item.replace(NUMBER_SLOT, str(number))
+        .replace(HREF_SLOT, _in_link(href), 1)
+        .replace(TITLE_SLOT, _in_link(title), 1)
     )
+
+
+def _in_link(text: str) -> str:
+    """Text for the section link, which lies LINK_DEPTH attributes deep."""
+    for _ in range(LINK_DEPTH):
+        text = esc(text)
+    return text
 
 
 # The same stand-ins once an exercise has its place in a file's set: k is its
@@ -130,20 +141,20 @@ SET_SLOT = re.compile("\x1f(href|title|notice):(\\d+)\x1f")
 def slot_item(item: str, position: int) -> str:
     """An exercise's markup numbered for its place in a set, its link slots keyed by that place."""
     return (
-        item.replace(NUMBER_SLOT, str(position + 1), 1)
+        item.replace(NUMBER_SLOT, str(position + 1))
         .replace(HREF_SLOT, f"\x1fhref:{position}\x1f", 1)
         .replace(TITLE_SLOT, f"\x1ftitle:{position}\x1f", 1)
     )
 
 
 def fill_set(template: str, links: dict[int, tuple[str, str]], notices: dict[int, str] | None = None) -> str:
-    """Put each exercise's (href, section title) in its slots, escaped twice like place() does,
+    """Put each exercise's (href, section title) in its slots, escaped as place() does,
     and each broken one's problem_notes markup in its notice."""
     def fill(match) -> str:
         if match.group(1) == "notice":
             return (notices or {}).get(int(match.group(2))) or problem_notes([])
         href, title = links[int(match.group(2))]
-        return esc(esc(href if match.group(1) == "href" else title))
+        return _in_link(href if match.group(1) == "href" else title)
 
     return SET_SLOT.sub(fill, template)
 
@@ -157,9 +168,7 @@ def render_item(ex: Exercise) -> str:
         if ex.hint else ""
     )
     prompt = _prompt_with_blanks(ex) if ex.type == "fill" else markup.block(ex.prompt)
-    return (
-        f'<div class="quiz" id="{esc(qid)}" data-quiz-id="{esc(ex.id)}" '
-        f'data-quiz-type="{ex.type}" data-quiz-version="{ex.version}">'
+    interactive = (
         f'<p class="quiz__head"><span class="quiz__number">第 {NUMBER_SLOT} 题</span> '
         f'<span class="quiz__kind"{_later(esc(ex.kind))}></span>{difficulty}</p>'
         '<form class="quiz__form" novalidate>'
@@ -175,8 +184,47 @@ def render_item(ex: Exercise) -> str:
         "</form>"
         '<div class="quiz__result" role="status" aria-live="polite"></div>'
         f"{_solution(ex)}"
-        "</div>"
     )
+    return (
+        f'<div class="quiz" id="{esc(qid)}" data-quiz-id="{esc(ex.id)}" '
+        f'data-quiz-type="{ex.type}" data-quiz-version="{ex.version}">'
+        f"{_readable(ex, prompt)}"
+        f'<style type="{EXERCISE_DATA}" media="not all" class="quiz__data">{as_raw_text(interactive)}</style></div>'
+    )
+
+
+# The exercise itself travels as the raw text of an element whose text no HTML
+# parser looks into (an indexer skips it whole, at the cost of finding its
+# end) and quiz.js reads back with as_raw_text's inverse. A style element of a
+# type no browser applies, not a script: Material's instant navigation
+# re-creates every script of a page it loads, without its type, and runs it.
+EXERCISE_DATA = "text/x-quiz-exercise"
+
+
+def as_raw_text(own_markup: str) -> str:
+    """Markup of our own as the raw text of an element: nothing in it can end the element early.
+
+    Only `</` (which could spell </style>) and `<!--` (which changes how the
+    end is found) need to change. Every `<` in the markup is the renderer's
+    own: text from YAML reaches it escaped (&lt;), so no text can spell
+    either sequence, nor the stand-ins that take their place.
+    """
+    return own_markup.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _readable(ex: Exercise, prompt: str) -> str:
+    """What stands in the page until quiz.js puts the exercise in place: what an indexer, a printout
+    and a reader without scripts get. Few elements: an indexer pays for each one, on every page."""
+    if ex.type in ("single", "multiple"):
+        choices = [f"{LETTERS[i]}．{markup.inline(o.text)}" for i, o in enumerate(ex.options)]
+    elif ex.type == "order":
+        choices = [markup.inline(item) for item in ex.items]
+    else:
+        choices = []
+    listed = f'<ul class="quiz__choices">{"".join(f"<li>{c}</li>" for c in choices)}</ul>' if choices else ""
+    if ex.type == "fill":  # a gap to write in on paper, no input: the exercise's inputs come with it
+        prompt = BLANK_IN_PROMPT.sub('<span class="quiz__gap"></span>', prompt)
+    return f'<p class="quiz__head">第 {NUMBER_SLOT} 题</p><div class="quiz__prompt">{prompt}</div>{listed}'
 
 
 def _options(ex: Exercise, qid: str, kind: str) -> str:
@@ -203,6 +251,7 @@ BLANK_INPUT = (
     '<input type="text" class="quiz__blank" data-blank="{index}" '
     'aria-label="第 {number} 空" autocomplete="off">'
 )
+BLANK_IN_PROMPT = re.compile(r'<input type="text" class="quiz__blank" data-blank="\d+" aria-label="第 \d+ 空" autocomplete="off">')
 
 
 @dataclass(frozen=True)

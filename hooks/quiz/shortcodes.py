@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass
 
 from .fences import prose_lines
@@ -253,7 +252,7 @@ def _consequence(kind: str, names: tuple, bank, shown: set[str]) -> tuple[str, s
 def _placed_twice(codes: list[Shortcode], bank, page_path: str) -> list[Problem]:
     """An exercise shown twice on one page: two copies under one HTML id."""
     # An id two exercises share is reported as such (rules.check_unique_ids), not here again.
-    shared = {i for i, count in Counter(bank.all_ids()).items() if count > 1}
+    shared = bank.shared_ids()
     first: dict[str, Shortcode] = {}
     found = []
     for code in codes:
