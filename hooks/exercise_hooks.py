@@ -53,8 +53,6 @@ def on_post_build(config):
     problems = quiz.unreported()
     for line in quiz.coverage_text().splitlines():
         log.info(line)
-    if quiz.preparation.fallback_reason:
-        log.debug("exercises prepared in the build process: %s", quiz.preparation.fallback_reason)
     for problem in problems:
         log.warning(problem.format())
     found = problems + [problem for listed in quiz.reported.values() for problem in listed]

@@ -168,6 +168,16 @@ def test_a_damaged_entry_is_ignored_and_made_anew(project_copy, made, damage):
     assert entry.read_bytes() == data, "the entry is written again, whole"
 
 
+def test_scanning_pages_reads_no_exercise(monkeypatch):
+    """scan_page only notes shortcodes: the exercises are needed first when placing them."""
+    import quiz.session
+
+    monkeypatch.setattr(quiz.session, "prepare", lambda job: pytest.fail("the session read the exercises to scan a page"))
+    session = QuizSession(ROOT)
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        session.scan_page(page.relative_to(ROOT / "docs").as_posix(), page.read_text(encoding="utf-8"))
+
+
 def test_the_cache_folder_is_ignored_by_git():
     ignored = subprocess.run(["git", "check-ignore", "-q", f"{FOLDER}/exercise-files/x.json"], cwd=ROOT)
     assert ignored.returncode == 0

@@ -281,14 +281,13 @@ def test_the_build_reports_each_bad_entry_in_one_line(project_copy, tmp_path):
         assert found[0].startswith("WARNING")
 
 
-def test_the_second_process_reports_the_same(project_copy):
-    from quiz.background import Preparation
+def test_the_cache_reports_the_same(project_copy):
+    from quiz import cache
     from quiz.bank import load_bank
-    from quiz.prepare import Job
 
     add_bad_entries(project_copy)
-    preparation = Preparation(Job(project_copy, render=False), background=True)
-    problems = preparation.result().bank.problems
-    assert preparation.fallback_reason == ""
-    assert problems == load_bank(project_copy / "exercises", project_copy).problems
-    assert all(len(lines_naming("\n".join(p.format() for p in problems), name)) == 1 for name in END_TO_END)
+    made = load_bank(project_copy / "exercises", project_copy, project_copy / cache.DEFAULT_FOLDER).problems
+    cache.clear_memory()
+    kept = load_bank(project_copy / "exercises", project_copy, project_copy / cache.DEFAULT_FOLDER).problems
+    assert kept == made == load_bank(project_copy / "exercises", project_copy).problems
+    assert all(len(lines_naming("\n".join(p.format() for p in kept), name)) == 1 for name in END_TO_END)

@@ -15,9 +15,8 @@ import pytest
 
 from conftest import unpacked
 from quiz import markup, render
-from quiz.background import Preparation
+from quiz import cache
 from quiz.model import Exercise, Option
-from quiz.prepare import Job
 from quiz.session import QuizSession
 from test_quiz_validation import GOOD_SINGLE, check, demo, make_project
 
@@ -31,13 +30,16 @@ def single(prompt: str, title: str | None = None) -> dict[str, str]:
     return {"demo.yml": head + "exercises:\n" + body}
 
 
-# The two ways a session gets its exercises: loaded only, or prepared (rendered ahead).
-PREPARED = {"loaded": dict(render=False), "prepared": dict()}
+# The two ways a session gets its exercises: read and rendered now, or taken from the cache on disk.
+PREPARED = ("made", "cached")
 
 
-def placed(project, how: str = "prepared") -> tuple[str, QuizSession]:
-    preparation = Preparation(Job(project, **PREPARED[how]), background=False)
-    session = QuizSession(project, preparation=preparation)
+def placed(project, how: str = "made") -> tuple[str, QuizSession]:
+    cache.clear_memory()
+    if how == "cached":
+        QuizSession(project).bank  # fills .exercise-cache/
+        cache.clear_memory()
+    session = QuizSession(project, cache_dir="" if how == "made" else cache.DEFAULT_FOLDER)
     page = session.expand("<p>前文</p>\n<!-- exercises: demo -->", lambda page: "../lesson/")
     return page, session
 

@@ -13,10 +13,9 @@ one session per project through `for_project`: a build that has hooks starts
 each build with `begin_build`; without hooks the session is renewed when an
 exercise file, a lesson or mkdocs.yml has changed since it was made.
 
-The exercises themselves come from a Preparation: loaded, checked and
-rendered in a second process while the engine renders the pages without
-exercises, or here when the session first needs them. Nothing before
-placing exercises waits for them.
+The exercises themselves are loaded, checked and rendered when the session
+first needs them (quiz.prepare), each file once per content (quiz.cache):
+nothing before placing exercises waits for them.
 """
 
 from __future__ import annotations
@@ -26,11 +25,10 @@ import threading
 from pathlib import Path
 
 from . import anchors, course_rules, coverage, lesson_rules, render, rules, shortcodes
-from .background import Preparation
 from .bank import Bank
 from .pages import DocsPages
 from .cache import DEFAULT_FOLDER as DEFAULT_CACHE
-from .prepare import EXERCISES_DIR, Job, Prepared, set_template
+from .prepare import EXERCISES_DIR, Job, prepare, set_template
 from .problems import Problem
 
 NAV_ENTRY = re.compile(r"^\s*-\s*[^:#\n]+:\s*([^\s#]+\.md)\s*$", re.M)
@@ -40,12 +38,12 @@ CONFIG_FILE = "mkdocs.yml"
 
 class QuizSession:
     def __init__(self, project_dir: Path, docs_dir: Path | None = None, slug=anchors.default_slugify,
-                 preparation: Preparation | None = None, exercises_dir: str = EXERCISES_DIR):
+                 exercises_dir: str = EXERCISES_DIR, cache_dir: str = DEFAULT_CACHE):
         self.project_dir = project_dir
         self.docs_dir = docs_dir or project_dir / DOCS_DIR
         self.slug = slug
-        job = Job(project_dir, render=False, exercises_dir=exercises_dir)
-        self.preparation = preparation or Preparation(job, background=False)
+        self.job = Job(project_dir, exercises_dir=exercises_dir, cache_dir=cache_dir)
+        self._bank: Bank | None = None
         self.codes: dict[str, list] = {}  # page (relative to docs/) -> its shortcodes
         self.near_misses: dict[str, list] = {}  # page -> comments that resemble a shortcode but are none
         self.reported: dict[str, list[Problem]] = {}  # page -> its problems, once an engine said them
@@ -58,13 +56,11 @@ class QuizSession:
         self._lock = threading.Lock()
 
     @property
-    def prepared(self) -> Prepared:
-        with self._lock:  # pages may be converted on several threads
-            return self.preparation.result()
-
-    @property
     def bank(self) -> Bank:
-        return self.prepared.bank
+        with self._lock:  # pages may be converted on several threads
+            if self._bank is None:
+                self._bank = prepare(self.job)
+            return self._bank
 
     @property
     def docs_shown(self) -> str:
@@ -143,7 +139,7 @@ class QuizSession:
             return render.render_unreadable(path, problems)
         if name not in self.bank.groups:
             return ""
-        template = self.prepared.sets.get(name) or set_template(self.bank, name)
+        template = self.bank.sets.get(name) or set_template(self.bank, name)
         links, notices = {}, {}
         for position, exercise_id in enumerate(self.bank.groups[name]):
             exercise = self.bank.exercises.get(exercise_id)
@@ -238,7 +234,7 @@ class QuizSession:
         codes = self.codes.get(page, [])
         ids = shortcodes.shown_ids(codes, self.bank)
         files = {name for code in codes if code.kind == "exercises" for name in code.names}
-        folder = self.preparation.job.exercises_dir
+        folder = self.job.exercises_dir
         shown = [
             p for p in self._exercise_problems_all()
             if p.exercise_id in ids
@@ -316,17 +312,13 @@ def _key(project_dir: Path, docs_dir: Path, exercises_dir: str, cache_dir: str) 
 
 
 def _new_session(project_dir: Path, docs_dir: Path, exercises_dir: str, slug, cache_dir: str) -> QuizSession:
-    job = Job(project_dir, exercises_dir=exercises_dir, cache_dir=cache_dir)
     return QuizSession(project_dir, docs_dir, slug=slug or anchors.default_slugify,
-                       preparation=Preparation(job), exercises_dir=exercises_dir)
+                       exercises_dir=exercises_dir, cache_dir=cache_dir)
 
 
 def begin_build(project_dir: Path, docs_dir: Path, exercises_dir: str = EXERCISES_DIR, slug=None,
                 cache_dir: str = DEFAULT_CACHE) -> QuizSession:
-    """A new build starts (an engine's hook says so): a fresh session, kept until the next one.
-
-    Its exercises are prepared from now on, in a second process for a large bank.
-    """
+    """A new build starts (an engine's hook says so): a fresh session, kept until the next one."""
     session = _new_session(project_dir, docs_dir, exercises_dir, slug, cache_dir)
     with _registry_lock:
         _remember(_key(project_dir, docs_dir, exercises_dir, cache_dir), session, None)

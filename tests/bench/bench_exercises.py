@@ -55,7 +55,13 @@ PYTHON = sys.executable
 EXERCISE_HOOK_LINE = re.compile(r"^[ \t]*-[ \t]*hooks/exercise_hooks\.py[ \t]*\n", re.M)
 EXTENSION_LINE = re.compile(r"^[ \t]*-[ \t]*quiz\.extension[ \t]*\n", re.M)
 
-TARGET_BUILD_RATIO = 1.10
+TARGET_BUILD_RATIO = 1.10  # the real course
+TARGET_COLD_CPU_RATIO = 1.40  # synthetic N=500, M=10,000, no cache
+TARGET_WARM_RATIO = 1.05  # the same, cache present
+TARGET_SERVE_RATIO = 1.10  # serve: rebuild after an exercise edit / after a lesson edit
+TARGET_RSS_RATIO = 1.5  # peak RSS at N=1,000
+CACHE_FOLDER = ".exercise-cache"
+ZENSICAL = ROOT / ".venv-zensical" / "bin" / "python"
 TARGET_LOAD_RATIO = 3.0
 TARGET_ASSETS_GZIP = 15 * 1024
 ASSETS = ("docs/javascripts/quiz.js", "docs/stylesheets/quiz.css")
@@ -371,13 +377,27 @@ def run_build(config: Path, out: Path, strict: bool) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}
 
 
-def measure_pair(project: Path, configs: dict, reps: int, warmup: int, strict: bool, label: str) -> dict:
-    """Alternate the two sides; keep the last build of each side in project/out-<side>."""
+def clear_caches(project: Path) -> None:
+    """A cold build: no exercise piece, no segmented text, no Zensical cache kept from before."""
+    for name in (CACHE_FOLDER, ".cache"):
+        shutil.rmtree(project / name, ignore_errors=True)
+
+
+def measure_pair(project: Path, configs: dict, reps: int, warmup: int, strict: bool, label: str,
+                 cold: bool = True, build=None) -> dict:
+    """Alternate the two sides; keep the last build of each side in project/out-<side>.
+
+    cold: every build starts without the caches (.exercise-cache/, which both sides share for the
+    segmented search text, and Zensical's .cache/); warm: they stay, filled by the warm-up builds.
+    """
+    build = build or run_build
     samples: dict[str, list[dict]] = {side: [] for side in SIDES}
     scratch = project / "out-scratch"
-    for w in range(warmup):
+    for w in range(max(warmup, 0 if cold else 1)):
         for side in SIDES:
-            t = run_build(configs[side], scratch, strict)
+            if cold:
+                clear_caches(project)
+            t = build(configs[side], scratch, strict)
             shutil.rmtree(scratch, ignore_errors=True)
             log(f"{label}: warm-up {side:7s} {t['wall']:7.2f} s")
     for rep in range(reps):
@@ -385,13 +405,15 @@ def measure_pair(project: Path, configs: dict, reps: int, warmup: int, strict: b
             last = rep == reps - 1
             out = project / f"out-{side}" if last else scratch
             shutil.rmtree(out, ignore_errors=True)
-            t = run_build(configs[side], out, strict)
+            if cold:
+                clear_caches(project)
+            t = build(configs[side], out, strict)
             if not last:
                 shutil.rmtree(out, ignore_errors=True)
             samples[side].append(t)
             log(f"{label}: rep {rep + 1}/{reps} {side:7s} {t['wall']:7.2f} s  cpu {t['cpu']:7.2f} s  "
                 f"rss {t['maxrss_kb'] / 1024:6.0f} MB")
-    result = {"reps": reps}
+    result = {"reps": reps, "cache": "cold" if cold else "warm"}
     for side in SIDES:
         result[side] = {
             "wall_median": statistics.median(s["wall"] for s in samples[side]),
@@ -403,6 +425,84 @@ def measure_pair(project: Path, configs: dict, reps: int, warmup: int, strict: b
     result["cpu_ratio"] = result["with"]["cpu_median"] / result["without"]["cpu_median"]
     result["added_s"] = result["with"]["wall_median"] - result["without"]["wall_median"]
     result["added_cpu_s"] = result["with"]["cpu_median"] - result["without"]["cpu_median"]
+    return result
+
+
+def run_zensical(config: Path, out: Path, strict: bool) -> dict:
+    """One `zensical build` subprocess of a throw-away config that inherits `config` and names `out`."""
+    inherit = config.parent / f".zensical-{config.stem}.yml"
+    inherit.write_text(f"INHERIT: {config.name}\nsite_dir: {out.relative_to(config.parent)}\n", encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([str(ZENSICAL), "-m", "zensical", "build", "-f", str(inherit)],
+                                cwd=config.parent, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise BuildFailed(f"zensical {config.name} failed:\n{err.read()[-4000:].decode('utf-8', 'replace')}")
+    inherit.unlink()
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}
+
+
+# `mkdocs serve` in one process, as its rebuilds run: the configuration loaded anew, the
+# modules (and what they keep in memory) staying. Prints one JSON line per rebuild.
+SERVE_DRIVER = r"""
+import json, logging, sys, time
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+config_file, site_dir, lesson, exercise, reps = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5])
+logging.disable(logging.INFO)  # as quiet as serve's console is made by -q
+serve_url = "http://127.0.0.1:8000/"
+
+def rebuild():
+    config = load_config(config_file=config_file, site_dir=site_dir)
+    config.site_url = serve_url
+    wall, cpu = time.perf_counter(), time.process_time()
+    build(config, serve_url=serve_url)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+first = load_config(config_file=config_file, site_dir=site_dir)
+first.plugins.on_startup(command="serve", dirty=False)
+first.site_url = serve_url
+build(first, serve_url=serve_url)
+lesson_text, exercise_text = lesson.read_text(encoding="utf-8"), exercise.read_text(encoding="utf-8")
+for rep in range(reps):
+    # A new sentence each time, so that each rebuild meets content it has not seen.
+    lesson.write_text(lesson_text + f"
+\n第 {rep + 1} 次修改：补充一句新的说明文字，检验预览的重建。
+", encoding="utf-8")
+    wall, cpu = rebuild()
+    print(json.dumps({"edit": "lesson", "wall": wall, "cpu": cpu}), flush=True)
+    exercise.write_text(exercise_text.replace("prompt: ", f"prompt: 第{rep + 1}次修改的", 1), encoding="utf-8")
+    wall, cpu = rebuild()
+    print(json.dumps({"edit": "exercise", "wall": wall, "cpu": cpu}), flush=True)
+lesson.write_text(lesson_text, encoding="utf-8")
+exercise.write_text(exercise_text, encoding="utf-8")
+"""
+
+
+def measure_serve(project: Path, config: Path, lesson: Path, exercise: Path, reps: int) -> dict:
+    """serve's rebuild after editing one exercise file / after editing one lesson, alternating."""
+    driver = project / "serve_driver.py"
+    driver.write_text(SERVE_DRIVER, encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run([PYTHON, str(driver), str(config), str(project / "out-serve"), str(lesson), str(exercise), str(reps)],
+                          cwd=project, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BuildFailed(f"serve driver failed:\n{done.stderr[-4000:]}")
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    result = {"reps": reps}
+    for edit in ("lesson", "exercise"):
+        walls = [r["wall"] for r in rows if r["edit"] == edit]
+        result[edit] = {"wall_median": statistics.median(walls), "wall_samples": [round(w, 3) for w in walls],
+                        "cpu_median": statistics.median(r["cpu"] for r in rows if r["edit"] == edit)}
+        log(f"serve rebuild after a {edit} edit: median {result[edit]['wall_median']:.2f} s of {walls}")
+    result["ratio"] = result["exercise"]["wall_median"] / result["lesson"]["wall_median"]
+    result["cpu_ratio"] = result["exercise"]["cpu_median"] / result["lesson"]["cpu_median"]
     return result
 
 
@@ -578,23 +678,32 @@ def report(figures: dict) -> str:
                f"total {figures['elapsed_s']:.0f} s")
     out.append("")
 
-    out.append("1. Build time, WITH exercise hooks / WITHOUT (median wall time of alternating subprocess builds)")
+    out.append("1. Build time, WITH the exercise engine / WITHOUT (median of alternating subprocess builds)")
+    out.append("   cold: no .exercise-cache/ (nor Zensical's .cache/) before each build; warm: caches left by the last build")
     rows = []
-    for key, title in (("real", "real course"), ("synthetic", "synthetic")):
-        r = figures["build"].get(key)
-        if not r:
-            continue
-        size = (f"{r['lessons']} pages" if key == "real"
-                else f"N={r['lessons']}, M={r['exercises']}, ~{r['lesson_chars']} chars/lesson")
+    targets = {"real-cold": ("wall", TARGET_BUILD_RATIO), "real-warm": ("wall", TARGET_BUILD_RATIO),
+               "synthetic-cold": ("cpu", TARGET_COLD_CPU_RATIO), "synthetic-warm": ("wall", TARGET_WARM_RATIO)}
+    for key, r in figures["build"].items():
+        engine, _, cache = key.partition("-")
+        size = f"{r['lessons']} pages" if engine == "real" else f"N={r['lessons']}, M={r['exercises']}"
+        kind, target = targets.get(key, (None, None))
+        judged = r["cpu_ratio"] if kind == "cpu" else r["ratio"]
         rows.append([
-            title, size, f"{r['with']['wall_median']:.2f}", f"{r['without']['wall_median']:.2f}",
+            {"real": "real course", "synthetic": "synthetic", "zensical": "Zensical synthetic"}[engine], cache, size,
+            f"{r['with']['wall_median']:.2f}", f"{r['without']['wall_median']:.2f}",
             f"{r['ratio']:.3f}x", f"{r['cpu_ratio']:.3f}x", str(r["reps"]),
-            "-" if key == "real" else verdict(r["ratio"], TARGET_BUILD_RATIO),
+            "context" if target is None else f"{kind} <={target}x: {verdict(judged, target)}",
         ])
-    out.append(table(rows, ["course", "size", "with s", "without s", "ratio", "cpu ratio", "reps",
-                            f"target <={TARGET_BUILD_RATIO}x"]))
-    if figures["build"].get("real", {}).get("note"):
-        out.append("   note: " + figures["build"]["real"]["note"])
+    out.append(table(rows, ["course", "cache", "size", "with s", "without s", "wall ratio", "cpu ratio", "reps", "target"]))
+    note = figures["build"].get("real-cold", {}).get("note")
+    if note:
+        out.append("   note: " + note)
+    sv = figures.get("serve")
+    if sv:
+        out.append(f"   serve rebuild (synthetic N={figures['build']['synthetic-cold']['lessons']}): after one exercise file "
+                   f"edited {sv['exercise']['wall_median']:.2f} s, after one lesson edited {sv['lesson']['wall_median']:.2f} s "
+                   f"= {sv['ratio']:.3f}x (cpu {sv['cpu_ratio']:.3f}x) over {sv['reps']} edits each; "
+                   f"target <={TARGET_SERVE_RATIO}x: {verdict(sv['ratio'], TARGET_SERVE_RATIO)}")
     out.append("")
 
     b = figures["bank"]
@@ -618,9 +727,13 @@ def report(figures: dict) -> str:
     out.append(table(rows, ["N", "M", "with s", "without s", "added s", "ms/lesson", "cpu ms/lesson",
                             "ms/exercise", "ratio"]))
     big = max(figures["scaling"], key=lambda r: r["lessons"])
-    out.append(f"   peak RSS of the build subprocess at N={big['lessons']}: with "
-               f"{big['with']['maxrss_mb_max']:.0f} MB, without {big['without']['maxrss_mb_max']:.0f} MB "
-               f"({big['with']['maxrss_mb_max'] - big['without']['maxrss_mb_max']:+.0f} MB)")
+    for label, r in (("cold", big), ("warm", figures.get("rss_warm"))):
+        if not r:
+            continue
+        ratio = r["with"]["maxrss_mb_max"] / r["without"]["maxrss_mb_max"]
+        out.append(f"   peak RSS of the build subprocess at N={r['lessons']}, {label}: with "
+                   f"{r['with']['maxrss_mb_max']:.0f} MB, without {r['without']['maxrss_mb_max']:.0f} MB "
+                   f"= {ratio:.2f}x; target <={TARGET_RSS_RATIO}x: {verdict(ratio, TARGET_RSS_RATIO)}")
     out.append("")
 
     p = figures["page"]
@@ -655,6 +768,8 @@ def parse_args(argv=None):
     ap.add_argument("--reps", type=int, help="timed builds per side (default 3; quick 2)")
     ap.add_argument("--real-reps", type=int, help="timed builds per side of the real course (default 5; quick 3)")
     ap.add_argument("--bank-reps", type=int, default=5, help="in-process repetitions of the load benchmark")
+    ap.add_argument("--serve-reps", type=int, help="serve rebuilds per kind of edit (default 4; quick 2)")
+    ap.add_argument("--no-zensical", action="store_true", help="leave out the Zensical builds (context only)")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--paragraphs", default="2,3",
                     help="paragraphs per lesson section, MIN,MAX (default 2,3: lessons of about 1,300 characters; "
@@ -673,6 +788,7 @@ def parse_args(argv=None):
     args.bank_exercises = args.bank_exercises or args.exercises
     args.reps = args.reps or (2 if quick else 3)
     args.real_reps = args.real_reps or (3 if quick else 5)
+    args.serve_reps = args.serve_reps or (2 if quick else 4)
     low, _, high = args.paragraphs.partition(",")
     args.paragraphs = (int(low), int(high or low))
     return args
@@ -697,19 +813,20 @@ def main(argv=None) -> int:
         "build": {},
     }
     try:
-        # 1a. The real course, as it stands in the working tree.
+        # 1a. The real course, as it stands in the working tree: cold and warm.
         project = tmp / "real"
         configs = real_project(project)
-        r = measure_pair(project, configs, args.real_reps, 1, False, "real course")
-        r["lessons"] = len(list((project / "docs").rglob("*.md")))
         problems = check_exercises_clean(project)
-        if problems:
-            r["note"] = (f"the real course currently has {len(problems)} exercise problem(s), "
-                         f"e.g. {problems[0]}; built without --strict")
-        figures["build"]["real"] = r
+        for cold in (True, False):
+            r = measure_pair(project, configs, args.real_reps, 1, False, f"real course {'cold' if cold else 'warm'}", cold)
+            r["lessons"] = len(list((project / "docs").rglob("*.md")))
+            if problems:
+                r["note"] = (f"the real course currently has {len(problems)} exercise problem(s), "
+                             f"e.g. {problems[0]}; built without --strict")
+            figures["build"]["real-cold" if cold else "real-warm"] = r
         shutil.rmtree(project, ignore_errors=True)
 
-        # 1b + 4. The main synthetic course.
+        # 1b + 4. The main synthetic course: cold, warm, serve's rebuilds, Zensical.
         sizes = sorted(set(args.scale))
         scaling: dict[int, dict] = {}
         project = tmp / f"synthetic-{args.lessons}"
@@ -719,12 +836,22 @@ def main(argv=None) -> int:
         problems = check_exercises_clean(project)
         if problems:
             raise SystemExit("synthetic course has exercise problems:\n" + "\n".join(problems[:10]))
-        r = measure_pair(project, configs, args.reps, 0, strict, f"synthetic N={args.lessons}")
-        r.update(lessons=args.lessons, exercises=args.exercises, lesson_chars=info["lesson_chars"])
-        figures["build"]["synthetic"] = r
+        for cold in (True, False):
+            r = measure_pair(project, configs, args.reps, 0, strict, f"synthetic N={args.lessons} {'cold' if cold else 'warm'}", cold)
+            r.update(lessons=args.lessons, exercises=args.exercises, lesson_chars=info["lesson_chars"])
+            figures["build"]["synthetic-cold" if cold else "synthetic-warm"] = r
+            if cold and abs(args.exercises - per_lesson * args.lessons) < 1:
+                scaling[args.lessons] = r
         figures["page"] = page_bytes(project, info["stems"][0], info["per_file"][0])
-        if abs(args.exercises - per_lesson * args.lessons) < 1:
-            scaling[args.lessons] = r
+        stem = info["stems"][len(info["stems"]) // 2]
+        figures["serve"] = measure_serve(project, configs["with"], project / "docs" / f"{stem}.md",
+                                         project / "exercises" / f"{stem}.yml", args.serve_reps)
+        if ZENSICAL.exists() and not args.no_zensical:
+            for cold in (True, False):
+                r = measure_pair(project, configs, args.reps, 0, False, f"zensical N={args.lessons} {'cold' if cold else 'warm'}",
+                                 cold, build=run_zensical)
+                r.update(lessons=args.lessons, exercises=args.exercises)
+                figures["build"]["zensical-cold" if cold else "zensical-warm"] = r
         shutil.rmtree(project, ignore_errors=True)
 
         # 2. Loading and validating, in-process.
@@ -745,6 +872,10 @@ def main(argv=None) -> int:
             r = measure_pair(project, configs, args.reps, 1 if n <= 100 else 0, strict, f"synthetic N={n}")
             r.update(lessons=n, exercises=m)
             scaling[n] = r
+            if n == max(sizes):  # the peak memory of a warm build too
+                warm = measure_pair(project, configs, args.reps, 0, strict, f"synthetic N={n} warm", cold=False)
+                warm.update(lessons=n, exercises=m)
+                figures["rss_warm"] = warm
             shutil.rmtree(project, ignore_errors=True)
         figures["scaling"] = [scaling[n] for n in sorted(scaling)]
         figures["assets"] = asset_sizes()
