@@ -472,9 +472,7 @@ build(first, serve_url=serve_url)
 lesson_text, exercise_text = lesson.read_text(encoding="utf-8"), exercise.read_text(encoding="utf-8")
 for rep in range(reps):
     # A new sentence each time, so that each rebuild meets content it has not seen.
-    lesson.write_text(lesson_text + f"
-\n第 {rep + 1} 次修改：补充一句新的说明文字，检验预览的重建。
-", encoding="utf-8")
+    lesson.write_text(lesson_text + f"\n\n第 {rep + 1} 次修改：补充一句新的说明文字，检验预览的重建。\n", encoding="utf-8")
     wall, cpu = rebuild()
     print(json.dumps({"edit": "lesson", "wall": wall, "cpu": cpu}), flush=True)
     exercise.write_text(exercise_text.replace("prompt: ", f"prompt: 第{rep + 1}次修改的", 1), encoding="utf-8")
