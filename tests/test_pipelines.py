@@ -23,6 +23,10 @@ def test_gitlab_runs_test_build_publish_in_order_and_publishes_main_only():
     assert pipeline["build"]["script"] == ["python3 run.py check", "python3 run.py build"]
     assert pipeline["build"]["needs"] == ["test"]
     assert "site/" in pipeline["build"]["artifacts"]["paths"]
+    # The exercise cache is kept between pipelines, under the folder the engine writes.
+    from quiz.cache import DEFAULT_FOLDER
+
+    assert pipeline["build"]["cache"]["paths"] == [f"{DEFAULT_FOLDER}/"]
     publish = pipeline["publish"]
     assert set(publish["needs"]) == {"test", "build"}
     assert publish["rules"] == [{"if": '$CI_COMMIT_BRANCH == "main"'}]

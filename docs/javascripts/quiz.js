@@ -317,9 +317,9 @@
   }
 
   // An exercise arrives as what a reader needs before answering (number,
-  // prompt, choices); the exercise itself, and inside it what follows an
-  // answer (the buttons' words, the hint, the solution), is data put in place
-  // only here, a level at a time: no search indexer sees it as text.
+  // prompt, choices); the exercise itself (its controls, hint and solution)
+  // is raw text no search indexer reads, put in place only here. The set's
+  // own button carries its words as data for the same reason.
   function unpack() {
     $$(document, ".quiz-set .quiz > style.quiz__data").forEach((data) => {
       const quiz = data.parentElement;
@@ -332,13 +332,10 @@
         prompt.replaceChildren(...standIn.childNodes);
       }
     });
-    let found;
-    while ((found = $$(document, ".quiz-set [data-content]")).length) {
-      found.forEach((el) => {
-        el.innerHTML = el.dataset.content;
-        delete el.dataset.content;
-      });
-    }
+    $$(document, ".quiz-set [data-content]").forEach((el) => {
+      el.innerHTML = el.dataset.content;
+      delete el.dataset.content;
+    });
   }
 
   function init() {

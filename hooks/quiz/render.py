@@ -5,9 +5,10 @@ indexer: the only text of an exercise is what a trainee reads before
 answering and may search for (its set's title, its number, its prompt and
 options), in a stand-in of a few elements (`_readable`). The exercise
 itself travels as raw text (`as_raw_text`) that quiz.js puts in
-place of the stand-in when the page loads, and within it whatever follows
-an answer (the buttons' words, the hint, the answer key, feedback and
-explanation) as escaped markup in data-content attributes (`_later`).
+place of the stand-in when the page loads: its buttons, hint, answer key,
+feedback and explanation are in no indexer's text. Only the set's own
+button, outside any exercise, carries its words in a data-content
+attribute (`_later`).
 """
 
 from __future__ import annotations
@@ -105,8 +106,8 @@ def _problem_note(problem) -> str:
 # Text reaches the markup only through esc() and markup.block(), which drop
 # every control character, so no exercise can forge them.
 NUMBER_SLOT = "\x1fnumber\x1f"
-# The section link is in the solution's data-content attribute: text there is escaped twice.
-LINK_DEPTH = 2
+# The section link is an attribute and the text of an element of the exercise's markup: escaped once.
+LINK_DEPTH = 1
 HREF_SLOT = "\x1fhref\x1f"
 TITLE_SLOT = "\x1ftitle\x1f"
 
@@ -162,23 +163,23 @@ def fill_set(template: str, links: dict[int, tuple[str, str]], notices: dict[int
 def render_item(ex: Exercise) -> str:
     """One exercise's markup, independent of the page that will show it."""
     qid = f"quiz-{ex.id}"
-    difficulty = f' <span class="quiz__difficulty"{_later(esc(ex.difficulty))}></span>' if ex.difficulty else ""
+    difficulty = f' <span class="quiz__difficulty">{esc(ex.difficulty)}</span>' if ex.difficulty else ""
     hint = (
-        f'<details class="quiz__hint"{_later(f"<summary>提示</summary>{markup.block(ex.hint)}")}></details>'
+        f'<details class="quiz__hint"><summary>提示</summary>{markup.block(ex.hint)}</details>'
         if ex.hint else ""
     )
     prompt = _prompt_with_blanks(ex) if ex.type == "fill" else markup.block(ex.prompt)
     interactive = (
         f'<p class="quiz__head"><span class="quiz__number">第 {NUMBER_SLOT} 题</span> '
-        f'<span class="quiz__kind"{_later(esc(ex.kind))}></span>{difficulty}</p>'
+        f'<span class="quiz__kind">{esc(ex.kind)}</span>{difficulty}</p>'
         '<form class="quiz__form" novalidate>'
         f'<fieldset class="quiz__body" aria-labelledby="{esc(qid)}-prompt">'
         f'<div class="quiz__prompt" id="{esc(qid)}-prompt">{prompt}</div>'
         f"{CONTROLS[ex.type](ex, qid)}"
         "</fieldset>"
         '<div class="quiz__actions">'
-        f'<button type="submit" class="md-button md-button--primary quiz__check"{_later(CHECK_LABEL.get(ex.type, "检查答案"))}></button>'
-        f'<button type="button" class="md-button quiz__retry" hidden{_later("重新作答")}></button>'
+        f'<button type="submit" class="md-button md-button--primary quiz__check">{CHECK_LABEL.get(ex.type, "检查答案")}</button>'
+        '<button type="button" class="md-button quiz__retry" hidden>重新作答</button>'
         "</div>"
         f"{hint}"
         "</form>"
@@ -324,8 +325,8 @@ def _order(ex: Exercise, qid: str) -> str:
         rows.append(
             f'<li class="quiz__item" data-item="{LETTERS[index]}"><span class="quiz__text">{text}</span> '
             '<span class="quiz__moves">'
-            f'<button type="button" class="quiz__move" data-move="up" aria-label="上移：{plain}"{_later("↑")}></button>'
-            f'<button type="button" class="quiz__move" data-move="down" aria-label="下移：{plain}"{_later("↓")}></button>'
+            f'<button type="button" class="quiz__move" data-move="up" aria-label="上移：{plain}">↑</button>'
+            f'<button type="button" class="quiz__move" data-move="down" aria-label="下移：{plain}">↓</button>'
             "</span></li>"
         )
     return f'<ol class="quiz__order">{"".join(rows)}</ol>'
@@ -379,12 +380,7 @@ def _solution_parts(ex: Exercise) -> str:
 
 
 def _solution(ex: Exercise) -> str:
-    """The answer key, feedback and explanation, as escaped HTML in an attribute.
-
-    quiz.js puts it in place when the page loads. As data rather than markup
-    it is no text to any indexer or reader of the page source at a glance,
-    and it keeps the page's parsed markup small.
-    """
+    """The answer key, feedback and explanation: hidden until an answer is checked (quiz.js)."""
     key = esc(json.dumps(_key(ex), ensure_ascii=False))
     explanation = (
         f'<div class="quiz__explanation"><p class="quiz__label">解析</p>{markup.block(ex.explanation)}</div>'
@@ -395,4 +391,4 @@ def _solution(ex: Exercise) -> str:
         f"{_solution_parts(ex)}{explanation}"
         f'<p class="quiz__section">相关小节：<a href="{HREF_SLOT}">{TITLE_SLOT}</a></p>'
     )
-    return f'<section class="quiz__solution" hidden{_later(inner)}></section>'
+    return f'<section class="quiz__solution" hidden>{inner}</section>'

@@ -358,9 +358,16 @@ class BuildFailed(RuntimeError):
     pass
 
 
+def build_env(project: Path) -> dict:
+    """The environment of a build: the engine imported from the project's own copy of hooks/, taken when the
+    run started, so that editing the working tree during a run changes nothing it measures."""
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1",
+                PYTHONPATH=os.pathsep.join(filter(None, [str(project / "hooks"), os.environ.get("PYTHONPATH")])))
+
+
 def run_build(config: Path, out: Path, strict: bool) -> dict:
     """One `mkdocs build` subprocess: wall seconds, CPU seconds and peak RSS (wait4)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = build_env(config.parent)
     args = [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)]
     if strict:
         args.append("--strict")
@@ -432,7 +439,7 @@ def run_zensical(config: Path, out: Path, strict: bool) -> dict:
     """One `zensical build` subprocess of a throw-away config that inherits `config` and names `out`."""
     inherit = config.parent / f".zensical-{config.stem}.yml"
     inherit.write_text(f"INHERIT: {config.name}\nsite_dir: {out.relative_to(config.parent)}\n", encoding="utf-8")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = build_env(config.parent)
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen([str(ZENSICAL), "-m", "zensical", "build", "-f", str(inherit)],
@@ -487,7 +494,7 @@ def measure_serve(project: Path, config: Path, lesson: Path, exercise: Path, rep
     """serve's rebuild after editing one exercise file / after editing one lesson, alternating."""
     driver = project / "serve_driver.py"
     driver.write_text(SERVE_DRIVER, encoding="utf-8")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = build_env(project)
     done = subprocess.run([PYTHON, str(driver), str(config), str(project / "out-serve"), str(lesson), str(exercise), str(reps)],
                           cwd=project, env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -531,7 +538,7 @@ def timed(fn) -> float:
 def bench_bank(folder: Path, expected: int, reps: int) -> dict:
     sys.path.insert(0, str(HOOKS))
     import yaml
-    from quiz import schema, yamlsource
+    from quiz import cache, schema, yamlsource
     from quiz.bank import exercise_files, load_bank
 
     files = exercise_files(folder)
@@ -564,6 +571,7 @@ def bench_bank(folder: Path, expected: int, reps: int) -> dict:
 
     def bank():
         cold_schema()
+        cache.clear_memory()  # every file read and checked: what a cold build pays
         result = load_bank(folder, folder.parent)
         if result.problems or len(result.exercises) != expected:
             raise SystemExit(
