@@ -1,20 +1,27 @@
 """Enforcing the course's policy: each rule a Problem an instructor can act on.
 
-Three levels: an exercise (checked while its file is read, where every field
-still has its position), a set (one exercise file), and a lesson section
-(the headings of the page it teaches on). Each message names the rule in
-exercises/policy.yml, so an instructor may also change the rule itself.
+Four levels: an exercise (checked while its file is read, where every field
+still has its position), a set (one exercise file), the bank (every file
+together: the answer keys' balance), and a lesson section (the headings of
+the page it teaches on). Each message names the rule in exercises/policy.yml,
+so an instructor may also change the rule itself.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from fractions import Fraction
 
 from .model import LETTERS, TYPE_NAMES, Exercise
 from .policy import POLICY_NAME, Policy
 from .problems import Problem
 
 POLICY_FILE = f"exercises/{POLICY_NAME}"
+# An option's length as a reader sees it: without spaces and emphasis marks.
+UNSEEN = re.compile(r"[\s*_`]+")
+# How many exercises a message names before it says "等".
+NAMED = 8
 
 
 def relax(rule: str) -> str:
@@ -63,7 +70,7 @@ def check_exercise(ex: Exercise, policy: Policy) -> list[Problem]:
 
 
 def check_sets(bank, policy: Policy) -> list[Problem]:
-    """Every exercise file against its set's rules."""
+    """Every exercise file against its set's rules; then the whole bank against the top-level balance rules."""
     found = []
     for name, ids in bank.groups.items():
         if name in bank.unreadable:
@@ -102,7 +109,106 @@ def check_sets(bank, policy: Policy) -> list[Problem]:
                     f"再写 {least - pages[page]} 道 section 指向 {page} 的题。",
                     "per_page_minimum",
                 )
+        for message, fix, option in balance(usable, rules):
+            problem(message, fix, option)
+    whole = [bank.exercises[i] for name, ids in bank.groups.items() if name not in bank.unreadable
+             for i in ids if i in bank.exercises]
+    for message, fix, option in balance(whole, policy, "全部练习中"):
+        line = policy.lines.get(option, 1)
+        found.append(Problem(POLICY_FILE, line, 1, "", "", f"课程规则 {option}：{message}", f"{fix}{relax(option)}"))
     return found
+
+
+def balance(exercises: list[Exercise], rules, scope: str = "本组") -> list[tuple[str, str, str]]:
+    """(message, fix, option) for each way the answer keys give a trainee a cue.
+
+    `rules` is a SetRules or the Policy: both carry the four balance options.
+    Shares are compared exactly (0.35 of 20 is 7, not 7.000000000000001).
+    A trainee who guesses 错, picks the longest option or the letter most often
+    keyed should do no better than one who reads the question.
+    """
+    found = []
+    judged = [ex for ex in exercises if ex.type == "true_false"]
+    low, high = (Fraction(str(v)) for v in rules.true_answer_share)
+    if judged and (low > 0 or high < 1):
+        true = [ex for ex in judged if ex.answer == "对"]
+        share = Fraction(len(true), len(judged))
+        if not low <= share <= high:
+            many, few = ("对", "错") if share > high else ("错", "对")
+            need = _at_least(low * len(judged)) - len(true) if share < low else len(true) - int(high * len(judged))
+            keyed = [ex for ex in judged if ex.answer == many]
+            found.append((
+                f"{scope}判断题 {len(judged)} 道，答案为“对”的 {len(true)} 道（{_percent(share)}），"
+                f"要求占 {_percent(low)}～{_percent(high)}；学员一律答“{many}”就能得大半的分。",
+                f"把至少 {need} 道答案为“{many}”的题改写成答案为“{few}”的说法（同时改 answer 和两条 feedback），"
+                f"如 {_named(keyed)}。",
+                "true_answer_share",
+            ))
+    chosen = [ex for ex in exercises if ex.type == "single" and ex.options and ex.answer in LETTERS[: len(ex.options)]]
+    if not chosen:
+        return found
+    limit = Fraction(str(rules.longest_answer_share))
+    if limit < 1:
+        longest = [ex for ex in chosen if _keyed_longest(ex)]
+        share = Fraction(len(longest), len(chosen))
+        if share > limit:
+            found.append((
+                f"{scope}单选题 {len(chosen)} 道，答案恰是最长选项的 {len(longest)} 道（{_percent(share)}），"
+                f"要求不超过 {_percent(limit)}；学员只挑最长的选项也能答对。",
+                f"把至少 {len(longest) - int(limit * len(chosen))} 道题的干扰项写得和答案一样具体、一样长，"
+                f"或把答案写得更简练，如 {_named(longest)}。",
+                "longest_answer_share",
+            ))
+    letters = Counter(ex.answer for ex in chosen)
+    limit = Fraction(str(rules.answer_letter_share))
+    for letter, count in sorted(letters.items()):
+        share = Fraction(count, len(chosen))
+        if limit < 1 and share > limit:
+            keyed = [ex for ex in chosen if ex.answer == letter]
+            found.append((
+                f"{scope}单选题 {len(chosen)} 道，答案为 {letter} 的 {count} 道（{_percent(share)}），"
+                f"要求每个字母不超过 {_percent(limit)}；学员一律选 {letter} 就能答对不少。",
+                f"调换至少 {count - int(limit * len(chosen))} 道题的选项顺序，让答案落在别的字母上"
+                f"（同时改 answer 和 feedback、explanation 中提到的字母），如 {_named(keyed)}。",
+                "answer_letter_share",
+            ))
+    if rules.every_answer_letter:
+        # The letters most exercises offer: one odd two-option exercise does not excuse D.
+        sizes = sorted((len(ex.options) for ex in chosen), reverse=True)
+        offered = LETTERS[: sizes[len(sizes) // 2]]
+        unused = [letter for letter in offered if letter not in letters]
+        if unused:
+            found.append((
+                f"{scope}单选题大多有 {offered[0]}～{offered[-1]} 这些选项，但答案从来不是 {'、'.join(unused)}；"
+                "学员会排除从不作答案的字母。",
+                f"调换几道题的选项顺序，让 {'、'.join(unused)} 也做答案（同时改 answer 和 feedback、explanation 中提到的字母）。",
+                "every_answer_letter",
+            ))
+    return found
+
+
+def _keyed_longest(ex: Exercise) -> bool:
+    """Whether the key is longer than every other option (a tie gives no cue)."""
+    lengths = [len(UNSEEN.sub("", option.text)) for option in ex.options]
+    key = LETTERS.index(ex.answer)
+    return all(lengths[key] > length for i, length in enumerate(lengths) if i != key)
+
+
+def _at_least(value: Fraction) -> int:
+    return -(-value.numerator // value.denominator)
+
+
+def _percent(share: Fraction) -> str:
+    return f"{round(share * 100)}%"
+
+
+def _named(exercises: list[Exercise]) -> str:
+    """The first few exercises by file: "exercises/a.yml 的 x、y；exercises/b.yml 的 z 等 9 道"."""
+    by_file: dict[str, list[str]] = {}
+    for ex in exercises[:NAMED]:
+        by_file.setdefault(ex.path, []).append(ex.id)
+    shown = "；".join(f"{path} 的 {'、'.join(ids)}" for path, ids in by_file.items())
+    return shown + (f" 等 {len(exercises)} 道" if len(exercises) > NAMED else "")
 
 
 def check_sections(lessons, outlines: dict, policy: Policy, docs_shown: str = "docs") -> list[Problem]:

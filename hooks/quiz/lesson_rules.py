@@ -1,8 +1,8 @@
 """The course's rules for its lessons (the `lessons:` part of exercises/policy.yml).
 
 Which pages are lessons, the parts every lesson has (objectives, checklist,
-summary, questions, practice), how long a lesson is, and the key terms each
-page must teach. Checked by `python3 run.py check` and the build alike, with
+summary, questions, practice), how long a lesson is, the key terms each
+page must teach, and that the glossary lists them all. Checked by `python3 run.py check` and the build alike, with
 the page's file and line; each message names the rule, so an instructor may
 also change the rule.
 """
@@ -21,6 +21,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Compared with punctuation and markup removed, so 从“新”谋划 and 从新谋划 are the same term.
 PUNCTUATION = re.compile(r"[\s*_`“”‘’\"'、，。：；！？（）()·—…\-]+")
 QUESTION = re.compile(r"^\d+\.\s")
+# A Markdown table row, and the glossary's column of terms.
+ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+TERM_COLUMN = "术语"
 EXAMPLE = re.compile(r'^\s*[!?]{3}\+?\s+example\b|^#{2,6}\s+示例')
 
 
@@ -63,6 +66,55 @@ def check(pages: DocsPages, rules: LessonRules, docs_shown: str = "docs") -> lis
                     f"{docs_shown}/{page}", 1, 1, "", "",
                     f"课程规则 lessons.key_terms：这一页没有讲到关键表述“{term}”。",
                     f"在讲授它的小节中写出这个表述（标点可以不同）。{_relax('key_terms')}",
+                ))
+    if rules.glossary:
+        found += _check_glossary(pages, rules, docs_shown)
+    return found
+
+
+def glossary_terms(text: str) -> tuple[int, list[str]]:
+    """The line of the first table headed 术语, and every cell of that column in the page's tables so headed."""
+    first, terms = 0, []
+    column = None  # the 术语 column of the table being read, if it has one
+    for number, line in prose_lines(text):
+        row = ROW.match(line)
+        if not row:
+            column = None
+            continue
+        cells = [cell.strip() for cell in row.group(1).split("|")]
+        if column is None:
+            if TERM_COLUMN in cells:
+                column, first = cells.index(TERM_COLUMN), first or number
+            else:
+                column = -1  # a table of another kind: skip it to its end
+        elif column >= 0 and column < len(cells) and not re.fullmatch(r":?-+:?", cells[column]):
+            terms.append(cells[column])
+    return first, terms
+
+
+def _check_glossary(pages: DocsPages, rules: LessonRules, docs_shown: str) -> list[Problem]:
+    """Every key term of every page in the glossary's 术语 column: equal to a cell or inside one."""
+    page = rules.glossary
+    shown = f"{docs_shown}/{page}"
+    if page not in pages.texts:
+        return [Problem(POLICY_FILE, 1, 1, "", "lessons.glossary", f"课程规则指定的术语表 {shown} 不存在。",
+                        "检查文件名，或删去 lessons.glossary。")]
+    if page in pages.unreadable:
+        return []
+    line, cells = glossary_terms(pages.texts[page])
+    if not line:
+        return [Problem(shown, 1, 1, "", "", f"课程规则 lessons.glossary：术语表中没有表头含“{TERM_COLUMN}”一栏的表格。",
+                        f"用“| {TERM_COLUMN} | 释义 | 出处 |”这样的表格列出术语。{_relax('glossary')}")]
+    listed = [PUNCTUATION.sub("", cell) for cell in cells]
+    found = []
+    for lesson, terms in rules.key_terms.items():
+        for term in terms:
+            plain = PUNCTUATION.sub("", term)
+            if not any(plain in cell for cell in listed):
+                found.append(Problem(
+                    shown, line, 1, "", "",
+                    f"课程规则 lessons.glossary：术语表的“{TERM_COLUMN}”一栏没有“{term}”，{docs_shown}/{lesson} 要求讲到它（lessons.key_terms）。",
+                    f"在术语表中加一行“| {term} | 释义 | 出处 |”（标点可以不同，也可以写在含它的术语里）。{_relax('glossary')}",
                 ))
     return found
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import ClassVar
 
 from . import yamlsource
 from .model import TYPE_NAMES
@@ -34,6 +35,12 @@ class SetRules:
     excluded_types: tuple = ()  # types the set must not use (e.g. open in a scored quiz)
     score: bool = False  # the set must show a score (score: true)
     per_page_minimum: dict = field(default_factory=dict)  # page.md -> exercises training it, at least
+    # Answer-key balance within the set (a test-wise trainee must find no cue); off by default,
+    # since a small set cannot be balanced. The same options at the top level hold for the whole bank.
+    true_answer_share: tuple = (0, 1)  # share of true/false exercises keyed 对: at least, at most
+    longest_answer_share: float = 1  # share of single-choice exercises keyed to their strictly longest option, at most
+    answer_letter_share: float = 1  # share of single-choice exercises keyed to any one letter, at most
+    every_answer_letter: bool = False  # every letter all single-choice exercises offer is some exercise's key
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class LessonRules:
     examples: int = 2  # example boxes or 示例 headings, at least
     characters: tuple = (3000, 7000)  # Chinese characters in a lesson: at least, at most
     key_terms: dict = field(default_factory=dict)  # page.md -> terms it must teach
+    glossary: str = ""  # the glossary page (e.g. glossary.md) whose 术语 column lists every key term; "" = none
 
 
 @dataclass(frozen=True)
@@ -57,9 +65,16 @@ class Policy:
     rubric_minimum: int = 4  # a writing exercise's rubric has at least this many criteria
     rubric_maximum: int = 6  # and at most this many
     section_minimum: int = 2  # every teaching section (##) is trained by at least this many exercises
+    # Answer-key balance over all exercise files together (the meaning of each: SetRules).
+    true_answer_share: tuple = (0, 1)
+    longest_answer_share: float = 1
+    answer_letter_share: float = 1
+    every_answer_letter: bool = False
     default_set: SetRules = field(default_factory=SetRules)
     sets: dict = field(default_factory=dict)  # file stem -> SetRules
     lessons: LessonRules = field(default_factory=LessonRules)
+    # Where policy.yml writes each top-level option (name -> line), for messages; not an option itself.
+    lines: ClassVar[dict] = {}
 
     def for_set(self, name: str) -> SetRules:
         return self.sets.get(name, self.default_set)
@@ -70,6 +85,9 @@ class Policy:
 
 
 TOP_OPTIONS = {f.name for f in fields(Policy)} - {"default_set", "sets", "lessons"}
+# Options that are a share (0 to 1), and those that are a range of shares [at least, at most].
+SHARES = {"longest_answer_share", "answer_letter_share"}
+RANGES = {"true_answer_share"}
 SET_OPTIONS = {f.name for f in fields(SetRules)}
 LESSON_OPTIONS = {f.name for f in fields(LessonRules)}
 
@@ -85,7 +103,11 @@ def load(folder: Path, display_root: Path) -> tuple[Policy, list[Problem]]:
         return Policy(), problems
     reader = _Reader(shown, document)
     # A value that does not fit keeps its default; every other value stays as written.
-    return reader.policy(document.data), reader.problems
+    policy = reader.policy(document.data)
+    if isinstance(document.data, dict):
+        lines = {key: document.mark((key,))[0] for key in document.data if key in TOP_OPTIONS}
+        object.__setattr__(policy, "lines", lines)  # frozen: set once, as it leaves the loader
+    return policy, reader.problems
 
 
 class _Reader:
@@ -164,7 +186,20 @@ class _Reader:
     def value(self, where: tuple, value, default):
         """`value` if it has the default's kind, else the default and a problem."""
         name = where[-1]
-        if isinstance(default, bool):
+        if name in SHARES:
+            if _is_number(value) and 0 <= value <= 1:
+                return value
+            self.problem(where, f"{name} 应是 0～1 之间的比例，如 0.4。", f"例如 {name}: 0.4；写 1 表示不限制。")
+        elif name in RANGES:
+            if (isinstance(value, list) and len(value) == 2 and all(_is_number(v) for v in value)
+                    and 0 <= value[0] <= value[1] <= 1):
+                return tuple(value)
+            self.problem(where, f"{name} 应写成 [最低, 最高] 两个 0～1 之间的比例。", f"例如 {name}: [0.35, 0.65]；写 [0, 1] 表示不限制。")
+        elif name == "glossary":
+            if isinstance(value, str) and (value == "" or value.endswith(".md")):
+                return value
+            self.problem(where, "glossary 应是术语表页面的文件名。", "例如 glossary: glossary.md；不检查时删去这一项。")
+        elif isinstance(default, bool):
             if isinstance(value, bool):
                 return value
             self.problem(where, f"{name} 只能写 true（要求）或 false（不要求）。", f"改成 {name}: true 或 {name}: false。")
@@ -207,3 +242,7 @@ class _Reader:
         close = difflib.get_close_matches(str(key), sorted(known), n=1)
         hint = f"是不是 {close[0]}？" if close else f"可用的有：{'、'.join(sorted(known))}。"
         self.problem(where, f"课程规则中没有 {key} 这一项。", hint)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
