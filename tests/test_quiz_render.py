@@ -113,3 +113,70 @@ def test_answers_compare_like_a_chinese_reader():
     assert normalize_answer("  有情况、有分析。") == normalize_answer("有情况有分析")
     assert normalize_answer("ＡＢＣ１２３") == normalize_answer("abc123")
     assert normalize_answer("“第一来源”") == "第一来源"
+
+
+# -- the order of the options, and the self-assessment levels ---------------------------
+
+def four(**changes) -> Exercise:
+    options = (Option("甲", "与 B 相反"), Option("乙"), Option("丙"), Option("以上都对", pin=True))
+    return single(options=options, answer="D", **changes)
+
+
+def test_choice_items_are_marked_for_shuffling_with_their_pinned_options():
+    html = unpacked(render.render_exercise(four(), 1, link))
+    assert re.search(r'<div class="quiz"[^>]* data-quiz-shuffle>', html)
+    assert re.findall(r'<label class="quiz__option"( data-pin)?>', html) == ["", "", "", " data-pin"]
+    for unshuffled in (four(shuffle=False), single(type="true_false", options=(), answer="对")):
+        plain = unpacked(render.render_exercise(unshuffled, 1, link))
+        assert "data-quiz-shuffle" not in plain and "data-pin" not in plain and "quiz__ref" not in plain
+
+
+def test_the_stand_in_keeps_the_yaml_order():
+    texts = [event[1] for event in markup.walk(visible(render.render_exercise(four(), 1, link))) if event[0] == "text"]
+    assert [t for t in texts if "．" in t] == ["A．甲", "B．乙", "C．丙", "D．以上都对"]
+
+
+def test_letters_that_name_options_are_marked_for_quiz_js_in_runs():
+    explanation = "A、B、D 都对，选 C。`A` 是代码，PM2.5、AB、E 与 A1 不是选项；[B](x.md \"C\") 是链接。"
+    html = unpacked(render.render_exercise(four(explanation=explanation, hint="想想 C"), 1, link))
+    refs = re.findall(r'<span class="quiz__ref" data-ref="([A-Z]+)">([^<]*)</span>', html)
+    # The hint, the feedback of A, then the explanation: a run of 、-joined letters is one mark.
+    assert refs == [("C", "C"), ("B", "B"), ("ABD", "A、B、D"), ("C", "C"), ("B", "B")]
+    assert "<code>A</code>" in html and 'title="C"' in html
+
+
+def test_a_letter_inside_an_attribute_is_left_alone():
+    cleaned = '<p><a href="#" title="x &gt; A">C</a> 与 <img alt="B" src="b.png"></p>'
+    assert render._naming_options(four(), cleaned) == (
+        '<p><a href="#" title="x &gt; A"><span class="quiz__ref" data-ref="C">C</span></a> 与 '
+        '<img alt="B" src="b.png"></p>'
+    )
+
+
+def test_a_writing_exercise_carries_its_levels_and_says_them():
+    ex = single(type="open", options=(), answer=None, reference="参考", rubric=("一", "二", "三", "四"))
+    html = unpacked(render.render_exercise(ex, 1, link))
+    assert 'data-levels="90:优,70:良,50:合格,0:需改进"' in html
+    assert '<p class="quiz__level" hidden></p>' in html
+    assert "90% 及以上为优，70% 及以上为良，50% 及以上为合格，不足 50% 为需改进。" in html
+
+
+def test_the_guide_states_the_levels_the_page_gives():
+    from conftest import ROOT
+
+    guide = (ROOT / "exercises" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\s*\| (优|良|合格|需改进) \| (\d+)% 及以上|^\s*\| (需改进) \| 不足 (\d+)% \|", guide, re.M)
+    stated = [(int(least), name) for name, least, *_ in rows if name] + [(0, name) for *_, name, _ in rows if name]
+    assert stated == list(render.RUBRIC_LEVELS)
+
+
+def test_arranging_the_options_leaves_the_saved_answers_version_alone():
+    from quiz.model import from_raw
+
+    raw = {"id": "a", "type": "single", "section": "a.md#b", "prompt": "题", "answer": "A", "explanation": "解析",
+           "options": [{"text": "甲"}, {"text": "乙"}, {"text": "以上都对"}]}
+    arranged = dict(raw, shuffle=False, options=raw["options"][:2] + [{"text": "以上都对", "pin": True}])
+    edited = dict(raw, options=raw["options"][:2] + [{"text": "以上都不对"}])
+    version = from_raw(raw, "x.yml", 0, None).version
+    assert from_raw(arranged, "x.yml", 0, None).version == version
+    assert from_raw(edited, "x.yml", 0, None).version != version

@@ -307,3 +307,101 @@ def test_a_broken_exercise_shows_as_a_notice_while_previewing(tmp_path):
     html = session.expand("<p>前文</p>\n<!-- exercises: demo -->", lambda page: "../lesson/")
     assert 'class="quiz quiz--broken"' in html and "demo-single 有错误" in html
     assert 'data-quiz-id="demo-single"' not in html
+
+
+# -- the order of the options: shuffle and pin ------------------------------------------
+
+SHUFFLED = """\
+  - id: demo-pinned
+    type: single
+    section: lesson.md#为谁报报什么
+    prompt: 哪些做法能让情况更新？
+    options:
+      - text: 深入一线
+      - text: 用数据说话
+      - text: 以上都对
+        pin: true
+    answer: C
+    explanation: 都对。
+"""
+
+
+def bank_of(project: Path, cache_folder: Path | None = None):
+    from quiz.bank import load_bank
+
+    return load_bank(project / "exercises", project, cache_folder)
+
+
+def test_shuffle_and_pin_are_read_and_kept_by_the_cache(tmp_path):
+    from quiz import cache
+
+    files = {"demo.yml": "shuffle: false\nexercises:\n" + SHUFFLED + GOOD_SINGLE.replace(
+        "    answer: B\n", "    answer: B\n    shuffle: true\n")}
+    project = make_project(tmp_path, files)
+    assert check(project) == []
+    for fresh in (True, False):  # made, then read back from the cache on disk
+        cache.clear_memory()
+        bank = bank_of(project, project / ".exercise-cache")
+        pinned, own = bank.exercises["demo-pinned"], bank.exercises["demo-single"]
+        assert [o.pin for o in pinned.options] == [False, False, True]
+        assert (pinned.shuffled, own.shuffled) == (False, True), "the file's switch, unless the exercise says"
+        assert 'data-quiz-id="demo-single" data-quiz-type="single" ' in bank.sets["demo"]
+        assert bank.sets["demo"].count("data-quiz-shuffle") == 1
+
+
+def test_a_file_without_shuffle_shuffles_and_the_piece_says_so(tmp_path):
+    from quiz import exercise_file
+
+    project = make_project(tmp_path, demo(SHUFFLED))
+    bank = bank_of(project)
+    assert bank.exercises["demo-pinned"].shuffled and "data-pin" in bank.sets["demo"]
+    piece = exercise_file._make("demo", "exercises/demo.yml", (project / "exercises" / "demo.yml").read_bytes(),
+                                project / "exercises" / "schema.json", bank.policy)
+    assert piece.shuffled and exercise_file.from_payload(exercise_file.to_payload(piece)) == piece
+    off = exercise_file._make("demo", "exercises/demo.yml", b"shuffle: false\n" + (project / "exercises" / "demo.yml").read_bytes(),
+                              project / "exercises" / "schema.json", bank.policy)
+    assert not off.shuffled and exercise_file.from_payload(exercise_file.to_payload(off)) == off
+
+
+def test_pinning_every_option_is_refused(tmp_path):
+    body = SHUFFLED.replace("      - text: 深入一线\n", "      - text: 深入一线\n        pin: true\n").replace(
+        "      - text: 用数据说话\n", "      - text: 用数据说话\n        pin: true\n")
+    problem = one_problem(make_project(tmp_path, demo(body)))
+    assert (problem.path, problem.line, problem.field, problem.exercise_id) == ("exercises/demo.yml", 12, "pin", "demo-pinned")
+    assert "全部 3 个选项" in problem.message and "shuffle: false" in problem.fix
+    assert problem.format().startswith("exercises/demo.yml:12:9：[练习 demo-pinned] 字段 pin：")
+
+
+def test_an_option_that_points_back_must_be_pinned(tmp_path):
+    body = SHUFFLED.replace("        pin: true\n", "")
+    problem = one_problem(make_project(tmp_path, demo(body)))
+    assert (problem.line, problem.field) == (9, "text")
+    assert "“以上都对”" in problem.message and "pin: true" in problem.fix
+    # Unshuffled, it stays last anyway.
+    unshuffled = body.replace("    answer: C\n", "    answer: C\n    shuffle: false\n")
+    assert check(make_project(tmp_path / "off", demo(unshuffled))) == []
+
+
+def test_pin_belongs_to_an_option_and_shuffle_to_a_choice_item(tmp_path):
+    misplaced = SHUFFLED.replace("    answer: C\n", "    answer: C\n    pin: true\n")
+    problem = one_problem(make_project(tmp_path, demo(misplaced)))
+    assert (problem.field, problem.line) == ("pin", 12) and "不认识的字段 pin" in problem.message
+    true_false = """\
+  - id: demo-tf
+    type: true_false
+    section: lesson.md#情况要新
+    prompt: 照抄材料就是情况要新。
+    answer: 错
+    shuffle: false
+    explanation: 不是。
+"""
+    problem = one_problem(make_project(tmp_path / "tf", demo(true_false)))
+    assert (problem.field, problem.line) == ("shuffle", 7) and "判断题不用 shuffle 字段" in problem.message
+
+
+def test_shuffle_and_pin_take_true_or_false(tmp_path):
+    body = SHUFFLED.replace("pin: true", "pin: 是")
+    problem = one_problem(make_project(tmp_path, demo(body)))
+    assert (problem.field, problem.line) == ("pin", 10) and "true 或 false" in problem.message
+    problem = one_problem(make_project(tmp_path / "file", {"demo.yml": "shuffle: 不\nexercises:\n" + SHUFFLED}))
+    assert (problem.field, problem.line) == ("shuffle", 1) and "true 或 false" in problem.message

@@ -51,6 +51,65 @@
     } catch (e) { /* not remembered */ }
   }
 
+  // Options appear in an order of this browser's own, the same on every visit:
+  // drawn from a seed kept beside the progress and the exercise's id. Without
+  // storage the seed lasts as long as the page. Inputs keep the YAML letters,
+  // so the key and saved answers hold whatever the order.
+  let seed = null;
+  function browserSeed() {
+    if (seed === null) {
+      const key = sitePath + ".course-quiz-seed";
+      try { seed = localStorage.getItem(key); } catch (e) { /* none kept */ }
+      if (!seed) {
+        seed = Math.random().toString(36).slice(2);
+        try { localStorage.setItem(key, seed); } catch (e) { /* this page's own */ }
+      }
+      seed = String(seed).slice(0, 64); // whatever storage holds, a bounded amount of work
+    }
+    return seed;
+  }
+
+  // A generator of numbers in [0, 1) from a string: FNV-1a, then mulberry32.
+  function random(words) {
+    let h = 2166136261;
+    for (let n = 0; n < words.length; n++) h = Math.imul(h ^ words.charCodeAt(n), 16777619);
+    return () => {
+      h = (h + 0x6d2b79f5) | 0;
+      let t = Math.imul(h ^ (h >>> 15), 1 | h);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  // Shuffles the options but the pinned ones, then letters them in the shown
+  // order: the options, their feedback and each letter the texts name them by.
+  function shuffle(q, id) {
+    const labels = $$(q, ".quiz__option");
+    const order = labels.slice();
+    const free = labels.map((l, n) => n).filter((n) => !labels[n].hasAttribute("data-pin"));
+    const next = random(browserSeed() + ":" + id);
+    for (let i = free.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [order[free[i]], order[free[j]]] = [order[free[j]], order[free[i]]];
+    }
+    const shown = {};
+    const feedbacks = $(q, ".quiz__feedbacks");
+    $(q, ".quiz__options").append(...order);
+    order.forEach((label, n) => {
+      const value = $(label, "input").value;
+      shown[value] = String.fromCharCode(65 + n);
+      $(label, ".quiz__letter").textContent = shown[value];
+      const li = feedbacks && $(feedbacks, `[data-option="${value}"]`);
+      if (li) {
+        feedbacks.append(li);
+        $(li, ".quiz__letter").textContent = shown[value];
+      }
+    });
+    $$(q, ".quiz__ref").forEach((ref) => {
+      ref.textContent = Array.from(ref.dataset.ref, (l) => shown[l] || l).sort().join("、");
+    });
+  }
+
   // Blanks compare as a Chinese reader would: width, case, spaces and
   // punctuation do not matter.
   const norm = (s) => String(s || "").normalize("NFKC").toLowerCase().replace(/[\s\p{P}]+/gu, "");
@@ -88,7 +147,9 @@
       $$(q, ".quiz__option").forEach((label) => mark(label, $(label, "input").value));
       $$(q, ".quiz__feedback").forEach((li) => mark(li, li.dataset.option, true));
       const right = answer.length === chosen.length && answer.every((a) => chosen.includes(a));
-      return [right, answer.join("、")];
+      // The key as the trainee sees it: the shown letters, in the shown order.
+      const shown = $$(q, ".quiz__option").filter((l) => answer.includes($(l, "input").value));
+      return [right, shown.map((l) => text($(l, ".quiz__letter"))).join("、")];
     },
   });
 
@@ -163,19 +224,34 @@
       response: st.type.read(st.q),
       correct,
       rubric: $$(st.q, ".quiz__criterion").map((c) => c.checked),
+      level: st.level || "",
     });
   }
 
+  // The level of a self-assessment, once the trainee has ticked: the first
+  // whose least share (render.RUBRIC_LEVELS, in %) the criteria met reach.
   function selfAssessment(st) {
     const criteria = $$(st.q, ".quiz__criterion");
     const met = criteria.filter((c) => c.checked).length;
+    const rubric = $(st.q, ".quiz__rubric");
+    const out = $(st.q, ".quiz__level");
+    if (st.rated && rubric && out && criteria.length) {
+      const levels = (rubric.dataset.levels || "").split(",").map((l) => l.split(":"));
+      const found = levels.find(([least]) => met * 100 >= criteria.length * +least);
+      st.level = found ? found[1] : "";
+    } else st.level = "";
+    if (out) {
+      out.hidden = !st.level;
+      out.textContent = st.level ? `自评等级：${st.level}（符合 ${met} / ${criteria.length} 条要点）` : "";
+    }
     st.result.textContent = "已作答，参考答案见下方。" +
-      (criteria.length ? `自评：符合 ${met} / ${criteria.length} 条要点。` : "");
+      (criteria.length ? `自评：符合 ${met} / ${criteria.length} 条要点` +
+        (st.level ? `，等级：${st.level}。` : "。勾选符合的要点后显示等级。") : "");
   }
 
-  // Shows the checked state; `interactive` is false while restoring.
+  // Shows the checked state; `interactive` is false while restoring `saved`.
   // Returns false when there is nothing to check.
-  function check(st, interactive, rubric) {
+  function check(st, interactive, saved) {
     const { q, type } = st;
     if (isChecked(q)) return true;
     const response = type.read(q);
@@ -193,7 +269,9 @@
     st.solution.hidden = st.retryButton.hidden = false;
     st.checkButton.hidden = true;
     if (correct === null) {
+      const rubric = saved && saved.rubric;
       $$(q, ".quiz__criterion").forEach((c, n) => { c.checked = !!(rubric && rubric[n]); });
+      st.rated = !!(saved && saved.level);
       selfAssessment(st);
     } else {
       st.result.textContent = correct ? "✓ 回答正确。" : `✗ 回答错误。正确答案：${shown}。`;
@@ -215,6 +293,7 @@
     $$(q, "." + MARKS.join(", .")).forEach((el) => el.classList.remove(...MARKS));
     $$(q, "[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
     $$(q, ".quiz__criterion").forEach((c) => { c.checked = false; });
+    st.rated = false;
     // Retrying a writing exercise is revising it: the draft stays. A reset clears it.
     if (!(interactive && q.dataset.quizType === "open")) st.type.write(q, st.initialOrder);
     st.body.disabled = false;
@@ -262,6 +341,7 @@
       initialOrder: q.dataset.quizType === "order" ? TYPES.order.read(q) : null,
     };
     states.set(q, st);
+    if (q.hasAttribute("data-quiz-shuffle")) shuffle(q, st.id);
 
     form.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -274,6 +354,7 @@
     });
     q.addEventListener("change", (e) => {
       if (!e.target.matches(".quiz__criterion")) return;
+      st.rated = true;
       selfAssessment(st);
       save(st, null);
     });
@@ -291,7 +372,7 @@
     if (saved.v === st.version) {
       try {
         type.write(q, saved.response);
-        if (check(st, false, saved.rubric)) return;
+        if (check(st, false, saved)) return;
       } catch (e) { /* unreadable */ }
     }
     retry(st, false);

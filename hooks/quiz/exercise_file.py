@@ -2,7 +2,7 @@
 
 A FilePiece holds what the bank needs of a file once its YAML is gone: its
 exercises with the few positions later checks point at, every problem
-found in it, its set's title and score switch, and its set of exercises
+found in it, its set's title, score and shuffle switches, and its set of exercises
 rendered (prepare.set_template's markup). The YAML's position maps are
 dropped as soon as the file is checked, so a bank of many files never
 holds more than one file's.
@@ -45,6 +45,7 @@ class FilePiece:
     scored: bool = False
     set_mark: tuple | None = None  # (path, line, column) of its list of exercises
     template: str = ""  # its whole set, as if every exercise checked here stays usable
+    shuffled: bool = True  # its `shuffle`: whether its choice items' options may be shuffled
 
 
 def store(folder: Path | None, exercises_shown: str) -> cache.Store:
@@ -89,6 +90,7 @@ def _make(stem: str, shown: str, raw: bytes, schema_path: Path, policy: Policy) 
     if not isinstance(data, dict) or not isinstance(data.get("exercises"), list):
         return FilePiece(stem, shown, tuple(problems))
     bad_indexes = {_index_at(p, starts) for p in problems} - {None}
+    shuffled = data.get("shuffle") is not False
     ids, broken, exercises = [], set(), []
     for index, item in enumerate(data["exercises"]):
         raw_id = item.get("id") if isinstance(item, dict) else None
@@ -97,7 +99,7 @@ def _make(stem: str, shown: str, raw: bytes, schema_path: Path, policy: Policy) 
         if index in bad_indexes or not isinstance(item, dict):
             broken.add(name)
             continue
-        exercise = from_raw(item, shown, index, document)
+        exercise = from_raw(item, shown, index, document, shuffled)
         found = rules.check_exercise(exercise, item)
         problems += found
         if found:
@@ -114,7 +116,7 @@ def _make(stem: str, shown: str, raw: bytes, schema_path: Path, policy: Policy) 
     ]
     return FilePiece(
         stem, shown, tuple(problems), True, tuple(ids), frozenset(broken), tuple(exercises), title, scored,
-        (shown, *document.mark(("exercises",))), render.render_set(stem, title or "", bodies, scored),
+        (shown, *document.mark(("exercises",))), render.render_set(stem, title or "", bodies, scored), shuffled,
     )
 
 
@@ -160,6 +162,7 @@ def to_payload(piece: FilePiece) -> dict:
         "exercises": [_exercise_data(e) for e in piece.exercises],
         "title": piece.title, "scored": piece.scored,
         "set_mark": list(piece.set_mark) if piece.set_mark else None, "template": piece.template,
+        "shuffled": piece.shuffled,
     }
 
 
@@ -172,23 +175,24 @@ def from_payload(data: dict) -> FilePiece:
         tuple(_exercise(e) for e in data["exercises"]),
         None if data["title"] is None else _text(data["title"]), _flag(data["scored"]),
         None if data["set_mark"] is None else (_text(data["set_mark"][0]), int(data["set_mark"][1]), int(data["set_mark"][2])),
-        _text(data["template"]),
+        _text(data["template"]), _flag(data["shuffled"]),
     )
 
 
 def _exercise_data(exercise: Exercise) -> dict:
     data = {name: getattr(exercise, name) for name in EXERCISE_FIELDS}
-    data["options"] = [[o.text, o.feedback] for o in exercise.options]
+    data["options"] = [[o.text, o.feedback, o.pin] for o in exercise.options]
     data["marks"] = [[list(path), line, column] for path, (line, column) in exercise.document.marks.items()]
     return data
 
 
 def _exercise(data: dict) -> Exercise:
     values = {name: data[name] for name in EXERCISE_FIELDS}
-    values["options"] = tuple(Option(_text(text), _text(feedback)) for text, feedback in data["options"])
+    values["options"] = tuple(Option(_text(text), _text(feedback), _flag(pin)) for text, feedback, pin in data["options"])
     values["blanks"] = tuple(tuple(_text(answer) for answer in blank) for blank in data["blanks"])
     for name in TUPLE_FIELDS:
         values[name] = tuple(data[name])
+    values["shuffle"] = _flag(data["shuffle"])
     if not isinstance(values["feedback"], dict):
         raise ValueError("feedback")
     marks = {tuple(path): (int(line), int(column)) for path, line, column in data["marks"]}

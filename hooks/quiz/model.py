@@ -20,6 +20,8 @@ TYPE_NAMES = {
     "open": "写作练习",
 }
 LETTERS = string.ascii_uppercase
+# The types whose options quiz.js shows in an order of each browser's own.
+SHUFFLED_TYPES = ("single", "multiple")
 # A blank in a fill-in prompt: four or more underscores.
 BLANK = re.compile(r"_{4,}")
 
@@ -28,6 +30,7 @@ BLANK = re.compile(r"_{4,}")
 class Option:
     text: str
     feedback: str = ""
+    pin: bool = False  # keeps its place when the options are shuffled ("以上都对")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Exercise:
     items: tuple = ()
     reference: str = ""
     rubric: tuple = ()
+    # Whether its options may be shuffled: its own `shuffle`, else its file's, else yes.
+    shuffle: bool = True
     # Where it came from, for messages, and a fingerprint of its content.
     path: str = ""
     index: int = 0
@@ -56,6 +61,11 @@ class Exercise:
     @property
     def kind(self) -> str:
         return TYPE_NAMES[self.type]
+
+    @property
+    def shuffled(self) -> bool:
+        """Whether quiz.js shows its options in an order of the trainee's browser."""
+        return self.shuffle and self.type in SHUFFLED_TYPES
 
     @property
     def section_page(self) -> str:
@@ -84,9 +94,23 @@ def fingerprint(raw: dict) -> str:
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:10]
 
 
-def from_raw(raw: dict, path: str, index: int, document: Document) -> Exercise:
-    """An Exercise from a schema-valid mapping."""
-    options = tuple(Option(o["text"], o.get("feedback", "")) for o in raw.get("options", ()))
+def graded_content(raw: dict) -> dict:
+    """An exercise without what only arranges it on screen (`shuffle`, an option's `pin`).
+
+    Saved answers are kept by the YAML letters, whatever order the options are
+    shown in: turning the shuffle off or pinning an option leaves them right.
+    """
+    kept = {name: value for name, value in raw.items() if name != "shuffle"}
+    if isinstance(kept.get("options"), list):
+        kept["options"] = [
+            {k: v for k, v in o.items() if k != "pin"} if isinstance(o, dict) else o for o in kept["options"]
+        ]
+    return kept
+
+
+def from_raw(raw: dict, path: str, index: int, document: Document, file_shuffle: bool = True) -> Exercise:
+    """An Exercise from a schema-valid mapping; `file_shuffle` is its file's `shuffle`."""
+    options = tuple(Option(o["text"], o.get("feedback", ""), o.get("pin") is True) for o in raw.get("options", ()))
     return Exercise(
         id=raw["id"],
         type=raw["type"],
@@ -103,9 +127,10 @@ def from_raw(raw: dict, path: str, index: int, document: Document) -> Exercise:
         items=tuple(raw.get("items", ())),
         reference=raw.get("reference", ""),
         rubric=tuple(raw.get("rubric", ())),
+        shuffle=raw.get("shuffle", file_shuffle) is not False,
         path=path,
         index=index,
-        version=fingerprint(raw),
+        version=fingerprint(graded_content(raw)),
         document=document,
     )
 

@@ -165,7 +165,7 @@ def render_item(ex: Exercise) -> str:
     qid = f"quiz-{ex.id}"
     difficulty = f' <span class="quiz__difficulty">{esc(ex.difficulty)}</span>' if ex.difficulty else ""
     hint = (
-        f'<details class="quiz__hint"><summary>提示</summary>{markup.block(ex.hint)}</details>'
+        f'<details class="quiz__hint"><summary>提示</summary>{_naming_options(ex, markup.block(ex.hint))}</details>'
         if ex.hint else ""
     )
     prompt = _prompt_with_blanks(ex) if ex.type == "fill" else markup.block(ex.prompt)
@@ -186,9 +186,10 @@ def render_item(ex: Exercise) -> str:
         '<div class="quiz__result" role="status" aria-live="polite"></div>'
         f"{_solution(ex)}"
     )
+    shuffle = " data-quiz-shuffle" if ex.shuffled else ""
     return (
         f'<div class="quiz" id="{esc(qid)}" data-quiz-id="{esc(ex.id)}" '
-        f'data-quiz-type="{ex.type}" data-quiz-version="{ex.version}">'
+        f'data-quiz-type="{ex.type}" data-quiz-version="{ex.version}"{shuffle}>'
         f"{_readable(ex, prompt)}"
         f'<style type="{EXERCISE_DATA}" media="not all" class="quiz__data">{as_raw_text(interactive)}</style></div>'
     )
@@ -230,15 +231,46 @@ def _readable(ex: Exercise, prompt: str) -> str:
 
 def _options(ex: Exercise, qid: str, kind: str) -> str:
     labels = (
-        [("对", "对"), ("错", "错")]
+        [("对", "对", False), ("错", "错", False)]
         if ex.type == "true_false"
-        else [(LETTERS[i], markup.inline(o.text)) for i, o in enumerate(ex.options)]
+        else [(LETTERS[i], markup.inline(o.text), o.pin and ex.shuffled) for i, o in enumerate(ex.options)]
     )
     return '<div class="quiz__options">' + "".join(
-        f'<label class="quiz__option"><input type="{kind}" name="{esc(qid)}" value="{value}"> '
+        f'<label class="quiz__option"{" data-pin" if pin else ""}><input type="{kind}" name="{esc(qid)}" value="{value}"> '
         f'<span class="quiz__letter">{value}</span> <span class="quiz__text">{text}</span></label>'
-        for value, text in labels
+        for value, text, pin in labels
     ) + "</div>"
+
+
+# Where the text about a shuffled exercise's options names them by letter
+# ("A、C 都是…"), quiz.js writes the letters the trainee sees instead. A run
+# of letters is one mark, so that it can be put in the shown order.
+_OWN_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')  # cleaned markup quotes every attribute value with "
+_VERBATIM = re.compile(r"<(/?)(code|pre|kbd|samp)\b")
+
+
+def _naming_options(ex: Exercise, cleaned: str) -> str:
+    """Cleaned markup of a shuffled exercise, each run of option letters in its text marked for quiz.js."""
+    if not ex.shuffled or not cleaned:
+        return cleaned
+    letter = f"[A-{LETTERS[len(ex.options) - 1]}]"
+    run = re.compile(rf"(?<![A-Za-z0-9_&#]){letter}(?:、{letter})*(?![A-Za-z0-9_])")
+
+    def mark(found) -> str:
+        return f'<span class="quiz__ref" data-ref="{found.group(0).replace("、", "")}">{found.group(0)}</span>'
+
+    parts, verbatim, start = [], 0, 0
+    for tag in _OWN_TAG.finditer(cleaned):
+        words = cleaned[start:tag.start()]
+        parts.append(words if verbatim else run.sub(mark, words))
+        parts.append(tag.group(0))
+        inside = _VERBATIM.match(tag.group(0))
+        if inside:
+            verbatim = max(0, verbatim + (-1 if inside.group(1) else 1))
+        start = tag.end()
+    words = cleaned[start:]
+    parts.append(words if verbatim else run.sub(mark, words))
+    return "".join(parts)
 
 
 def _prompt_with_blanks(ex: Exercise) -> str:
@@ -358,7 +390,7 @@ def _solution_parts(ex: Exercise) -> str:
             entries = [(LETTERS[i], o.feedback) for i, o in enumerate(ex.options)]
         return '<ul class="quiz__feedbacks">' + "".join(
             f'<li class="quiz__feedback" data-option="{value}"><span class="quiz__letter">{value}</span> '
-            f'{markup.inline(text) if text else ""}</li>'
+            f'{_naming_options(ex, markup.inline(text)) if text else ""}</li>'
             for value, text in entries
         ) + "</ul>"
     if ex.type == "fill":
@@ -375,15 +407,28 @@ def _solution_parts(ex: Exercise) -> str:
     )
     return (
         f'<div class="quiz__reference"><p class="quiz__label">参考答案</p>{markup.block(ex.reference)}</div>'
-        f'<fieldset class="quiz__rubric"><legend>对照评分要点自评</legend>{criteria}</fieldset>'
+        f'<fieldset class="quiz__rubric" data-levels="{LEVELS_DATA}"><legend>对照评分要点自评</legend>{criteria}'
+        f'<p class="quiz__level" hidden></p><p class="quiz__levels">{LEVELS_NOTE}</p></fieldset>'
     )
+
+
+# A writing exercise's self-assessment level: the least share of its rubric's
+# criteria met (in %) for each, highest first. quiz.js reads them from the
+# markup; the instructors' guide (exercises/README.md) states them.
+RUBRIC_LEVELS = ((90, "优"), (70, "良"), (50, "合格"), (0, "需改进"))
+LEVELS_DATA = ",".join(f"{least}:{name}" for least, name in RUBRIC_LEVELS)
+LEVELS_NOTE = (
+    "勾选后按符合的比例给出等级："
+    + "，".join(f"{least}% 及以上为{name}" for least, name in RUBRIC_LEVELS[:-1])
+    + f"，不足 {RUBRIC_LEVELS[-2][0]}% 为{RUBRIC_LEVELS[-1][1]}。"
+)
 
 
 def _solution(ex: Exercise) -> str:
     """The answer key, feedback and explanation: hidden until an answer is checked (quiz.js)."""
     key = esc(json.dumps(_key(ex), ensure_ascii=False))
     explanation = (
-        f'<div class="quiz__explanation"><p class="quiz__label">解析</p>{markup.block(ex.explanation)}</div>'
+        f'<div class="quiz__explanation"><p class="quiz__label">解析</p>{_naming_options(ex, markup.block(ex.explanation))}</div>'
         if ex.explanation else ""
     )
     inner = (

@@ -16,8 +16,8 @@ from .problems import Problem
 
 # Fields each type uses beyond the common ones; any other type-specific field is a mistake.
 TYPE_FIELDS = {
-    "single": {"options", "answer"},
-    "multiple": {"options", "answer"},
+    "single": {"options", "answer", "shuffle"},
+    "multiple": {"options", "answer", "shuffle"},
     "true_false": {"answer", "feedback"},
     "fill": {"blanks"},
     "order": {"items", "answer"},
@@ -134,6 +134,36 @@ def _choice(ex: Exercise) -> list[Problem]:
             ))
     if ex.type == "multiple" and len(answers) == count:
         found.append(problem(ex, ("answer",), "全部选项都是答案，起不到辨析作用。", "至少放一个干扰项。"))
+    return found + _pins(ex)
+
+
+# An option that speaks of the ones before it: shuffled, it may no longer stand after them.
+POINTS_BACK = re.compile(r"^\W*(以上|上述|前述|前面)")
+
+
+def _pins(ex: Exercise) -> list[Problem]:
+    """Pinned options leave others to shuffle; an option such as "以上都对" must be one of them."""
+    pinned = [index for index, option in enumerate(ex.options) if option.pin]
+    if pinned and len(pinned) == len(ex.options):
+        return [problem(
+            ex, ("options", pinned[-1], "pin"),
+            f"全部 {len(pinned)} 个选项都写了 pin: true（固定位置），没有可以打乱的选项。",
+            "只给“以上都对”这类必须留在原位的选项写 pin: true；整道题不想打乱顺序时，删去各选项的 pin，"
+            "在题目中写 shuffle: false。",
+        )]
+    if not ex.shuffled:
+        return []
+    found = []
+    for index, option in enumerate(ex.options):
+        words = markup.text(markup.inline(option.text))
+        if option.pin or not POINTS_BACK.match(words):
+            continue
+        shown = words if len(words) <= 20 else words[:19] + "…"
+        found.append(problem(
+            ex, ("options", index, "text"),
+            f"选项“{shown}”指的是排在它前面的选项；本题的选项对每位学员按不同的顺序显示，它不一定还排在最后，学员会看不懂。",
+            "给这个选项加一行 pin: true，让它留在原位；或者在题目中写 shuffle: false，不打乱本题的选项。",
+        ))
     return found
 
 
