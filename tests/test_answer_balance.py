@@ -207,6 +207,8 @@ def test_the_course_policy_turns_the_balance_rules_on():
     # The scored final quiz is balanced on its own too.
     final = policy.for_set("final")
     assert final.true_answer_share == policy.true_answer_share and final.every_answer_letter
+    # And the glossary is held to the key terms.
+    assert policy.lessons.glossary == "glossary.md"
 
 
 def test_the_real_course_passes_the_balance_rules():
@@ -299,3 +301,18 @@ def test_without_a_glossary_named_the_rule_is_off(tmp_path):
     policy.write_text(policy.read_text(encoding="utf-8").replace("  glossary: glossary.md\n", ""), encoding="utf-8")
     code, out = run_check(project)
     assert code == 0, out
+
+
+def test_the_real_glossary_losing_a_key_term_fails_check(project_copy):
+    """症结 is a key term of 第三讲: its glossary row gone, check names the term and the page."""
+    glossary = project_copy / "docs" / "glossary.md"
+    lines = glossary.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("| 症结 |")]
+    assert len(kept) == len(lines) - 1
+    glossary.write_text("".join(kept), encoding="utf-8")
+    code, out = run_check(project_copy)
+    assert code == 1
+    found = problems_with(out, "课程规则 lessons.glossary：")
+    assert len(found) == 1, out
+    assert found[0].startswith("docs/glossary.md:")
+    assert "没有“症结”，docs/research.md 要求讲到它" in found[0]
