@@ -58,7 +58,8 @@ class LessonRules:
 
 @dataclass(frozen=True)
 class Policy:
-    """The course's rules; every default here is the course's present value."""
+    """The course's rules; a default is the course's present value, save the answer-balance options
+    and the glossary, which are off unless policy.yml turns them on."""
 
     option_feedback: bool = True  # every option of a choice exercise says why (feedback)
     true_false_feedback: bool = True  # a true/false exercise has feedback for 对 and for 错
