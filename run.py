@@ -181,13 +181,33 @@ def keep_services_off(packages: list[str]) -> None:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+# A Chinese font for the browser: without one Chromium draws each character as a narrow
+# box, and a printed page that fits in the tests would not fit on a trainee's PC.
+CJK_FONT_PACKAGE = "fonts-wqy-microhei"
+
+
+def has_cjk_font() -> bool:
+    """Whether fontconfig (which Chromium uses) knows a font for Chinese."""
+    if not shutil.which("fc-list"):
+        return False
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    return listed.returncode == 0 and bool(listed.stdout.strip())
+
+
 def ensure_test_tools() -> dict[str, str]:
-    """Chromium, nginx, sshd and rsync, or a plain message saying how to get them."""
+    """Chromium, a Chinese font, nginx, sshd and rsync, or a plain message saying how to get them."""
     missing = [package for tool, package in HOST_TOOLS.items() if not find_host_tool(tool)]
     if not find_chromium():
         missing.append("chromium")
+    if not has_cjk_font():
+        missing.append(CJK_FONT_PACKAGE)
     if missing:
         apt_install(missing)
+    if not has_cjk_font():
+        fail(
+            "打印测试需要一种中文字体，但本机没有找到（fc-list :lang=zh 没有输出）。"
+            f"Debian/Ubuntu 上请以 root 运行：apt-get install {CJK_FONT_PACKAGE}。"
+        )
     chromium = find_chromium()
     if not chromium:
         fail(

@@ -93,3 +93,35 @@ def test_installed_services_are_left_disabled(tmp_path, monkeypatch):
     assert "deb-systemd-helper disable ssh.service" in recorded
     assert "deb-systemd-helper disable rsync.service" in recorded
     assert not any("chromium" in line for line in recorded)
+
+
+def test_a_missing_chinese_font_is_installed_with_the_other_tools(tmp_path, monkeypatch):
+    # fontconfig that knows no Chinese font: the set-up asks apt-get for one, then finds it.
+    listing = tmp_path / "fonts"
+    stub = tmp_path / "fc-list"
+    stub.write_text(f'#!/bin/sh\ncat "{listing}" 2>/dev/null\n')
+    stub.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    asked = []
+
+    def apt_install(packages):
+        asked.extend(packages)
+        listing.write_text("WenQuanYi Micro Hei\n")
+        return True
+
+    monkeypatch.setattr(run, "apt_install", apt_install)
+    assert not run.has_cjk_font()
+    run.ensure_test_tools()
+    assert asked == [run.CJK_FONT_PACKAGE] and run.has_cjk_font()
+
+
+def test_without_a_chinese_font_the_set_up_says_which_package(tmp_path, monkeypatch, capsys):
+    stub = tmp_path / "fc-list"
+    stub.write_text("#!/bin/sh\nexit 0\n")
+    stub.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(run, "apt_install", lambda packages: False)
+    with pytest.raises(SystemExit):
+        run.ensure_test_tools()
+    said = capsys.readouterr()
+    assert run.CJK_FONT_PACKAGE in said.out + said.err and "中文字体" in said.out + said.err
