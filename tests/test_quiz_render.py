@@ -145,6 +145,14 @@ def test_letters_that_name_options_are_marked_for_quiz_js_in_runs():
     assert "<code>A</code>" in html and 'title="C"' in html
 
 
+def test_letters_in_the_prompt_and_options_follow_too_but_not_in_the_stand_in():
+    options = (Option("甲"), Option("乙"), Option("A 和 B 都对", pin=True))
+    html = render.render_exercise(single(prompt="除了 C，哪一项对？", options=options, answer="C"), 1, link)
+    refs = re.findall(r'<span class="quiz__ref" data-ref="([A-Z]+)">', unpacked(html))
+    assert refs == ["C", "A", "B"]
+    assert "quiz__ref" not in visible(html) and "C．A 和 B 都对" in visible(html)
+
+
 def test_a_letter_inside_an_attribute_is_left_alone():
     cleaned = '<p><a href="#" title="x &gt; A">C</a> 与 <img alt="B" src="b.png"></p>'
     assert render._naming_options(four(), cleaned) == (

@@ -28,7 +28,7 @@ exercises:
   - id: shuffle-six
     type: single
     section: positioning.md#为谁报报什么
-    prompt: 六个选项中哪一个对？
+    prompt: 六个选项中，除了 A 以外哪一个对？
     options:
       - text: 第一项
         feedback: 错，C 才对。
@@ -195,6 +195,7 @@ def test_the_feedback_and_the_key_use_the_shown_letters(site, page):
     assert f"错，{shown['C']} 才对。" in first
     expected = "、".join(sorted(shown[v] for v in "ABF"))
     assert q.locator(".quiz__explanation").inner_text().endswith(f"{shown['C']} 对；{expected} 都错。")
+    assert q.locator(".quiz__prompt").inner_text() == f"六个选项中，除了 {shown['A']} 以外哪一个对？"
 
     many = quiz(page, "shuffle-many")
     shown_many = dict(zip(values(many), string.ascii_uppercase))

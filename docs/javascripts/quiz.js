@@ -407,9 +407,11 @@
       const standIn = $(quiz, ".quiz__prompt");
       // The inverse of render.as_raw_text: the renderer's own "</" and "<!--", written so as not to end the element.
       quiz.innerHTML = data.textContent.replace(/<\\\//g, "</").replace(/<\\!--/g, "<!--");
-      // The search's highlight (?h=…) marked the stand-in's prompt: keep it, unless inputs stand in its gaps.
+      // The search's highlight (?h=…) marked the stand-in's prompt: keep it, unless inputs stand in its
+      // gaps or letters naming options (YAML letters in the stand-in) are to follow the shown order.
       const prompt = $(quiz, ".quiz__prompt");
-      if (standIn && prompt && quiz.dataset.quizType !== "fill" && standIn.querySelector("mark")) {
+      if (standIn && prompt && quiz.dataset.quizType !== "fill" && standIn.querySelector("mark") &&
+          !prompt.querySelector(".quiz__ref")) {
         prompt.replaceChildren(...standIn.childNodes);
       }
     });

@@ -174,7 +174,7 @@ def render_item(ex: Exercise) -> str:
         f'<span class="quiz__kind">{esc(ex.kind)}</span>{difficulty}</p>'
         '<form class="quiz__form" novalidate>'
         f'<fieldset class="quiz__body" aria-labelledby="{esc(qid)}-prompt">'
-        f'<div class="quiz__prompt" id="{esc(qid)}-prompt">{prompt}</div>'
+        f'<div class="quiz__prompt" id="{esc(qid)}-prompt">{_naming_options(ex, prompt)}</div>'
         f"{CONTROLS[ex.type](ex, qid)}"
         "</fieldset>"
         '<div class="quiz__actions">'
@@ -233,7 +233,7 @@ def _options(ex: Exercise, qid: str, kind: str) -> str:
     labels = (
         [("对", "对", False), ("错", "错", False)]
         if ex.type == "true_false"
-        else [(LETTERS[i], markup.inline(o.text), o.pin and ex.shuffled) for i, o in enumerate(ex.options)]
+        else [(LETTERS[i], _naming_options(ex, markup.inline(o.text)), o.pin and ex.shuffled) for i, o in enumerate(ex.options)]
     )
     return '<div class="quiz__options">' + "".join(
         f'<label class="quiz__option"{" data-pin" if pin else ""}><input type="{kind}" name="{esc(qid)}" value="{value}"> '
