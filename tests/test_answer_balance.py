@@ -17,18 +17,10 @@ import pytest
 from conftest import ROOT
 from quiz import check
 from quiz.policy import Policy, load
-from test_quiz_validation import LESSON, make_project
+from test_quiz_validation import LESSON, RELAXED_POLICY, make_project
 
-# Only the rule under test is on: the others take their defaults (off).
-BASE = """\
-option_feedback: false
-true_false_feedback: false
-rubric_minimum: 0
-rubric_maximum: 100
-section_minimum: 0
-sets:
-  default: {minimum: 0, every_type: false, open_minimum: 0}
-"""
+# Only the rule under test is on: the others take their defaults (off), as in the relaxed policy.
+BASE = RELAXED_POLICY
 
 
 def run_check(project) -> tuple[int, str]:
