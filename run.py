@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One entry point for instructors and CI: set up, then build, serve or test.
 
-    python3 run.py build    # build the site into site/ (strict)
-    python3 run.py serve    # live preview on http://127.0.0.1:8000/
+    python3 run.py build    # build the trainee edition into site/ (strict)
+    python3 run.py build --edition instructor   # the instructor edition, into site-instructor/
+    python3 run.py serve    # live preview on http://127.0.0.1:8000/ (--edition instructor too)
     python3 run.py zensical # check, then build with Zensical into site-zensical/
     python3 run.py check    # check lessons and exercises, without building (--coverage: the table too)
     python3 run.py test     # run every test, browser tests included
@@ -229,25 +230,45 @@ def tool_env(**extra: str) -> dict[str, str]:
     return dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra)
 
 
+# The editions (hooks/editions.py): the configuration each is built from, and its folder.
+EDITIONS = {"trainee": ("mkdocs.yml", "site"), "instructor": ("mkdocs-instructor.yml", "site-instructor")}
+
+
+def edition_args(extra: list[str]) -> tuple[str, list[str]]:
+    """The edition `--edition NAME` asks for (the trainees' by default), and the other arguments."""
+    edition, rest, words = "trainee", [], iter(extra)
+    for word in words:
+        if word == "--edition" or word.startswith("--edition="):
+            edition = word.split("=", 1)[1] if "=" in word else next(words, "")
+        else:
+            rest.append(word)
+    if edition not in EDITIONS:
+        fail(f"没有“{edition}”这个版本。可用：--edition trainee（学员版，默认）、--edition instructor（讲师版）。")
+    return edition, rest
+
+
 def build(python: Path, extra: list[str]) -> int:
-    """Build into a fresh folder, then swap it in: site/ is whole or untouched."""
+    """Build an edition into a fresh folder, then swap it in: its folder is whole or untouched."""
+    edition, extra = edition_args(extra)
+    config, folder = EDITIONS[edition]
+    site = ROOT / folder
     staging = ROOT / f".site-staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     code = subprocess.call(
-        [str(python), "-m", "mkdocs", "build", "--strict", "-d", str(staging), *extra],
+        [str(python), "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(staging), *extra],
         cwd=ROOT,
         env=tool_env(),
     )
     if code != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        print("构建失败，site/ 保持原样。请按上面的提示修改后重试。", file=sys.stderr)
+        print(f"构建失败，{folder}/ 保持原样。请按上面的提示修改后重试。", file=sys.stderr)
         return code
     retired = ROOT / f".site-retired-{os.getpid()}"
-    if SITE.exists():
-        SITE.rename(retired)
-    staging.rename(SITE)
+    if site.exists():
+        site.rename(retired)
+    staging.rename(site)
     shutil.rmtree(retired, ignore_errors=True)
-    print(f"构建完成：{SITE}{os.sep}index.html")
+    print(f"构建完成：{site}{os.sep}index.html")
     return 0
 
 
@@ -330,7 +351,9 @@ def port_taken(address: str) -> bool:
 
 def serve(extra: list[str]) -> int:
     python = ensure_packages(BUILD_REQUIREMENTS)
+    edition, extra = edition_args(extra)
     address, rest = serve_address(extra)
+    rest = ["-f", EDITIONS[edition][0], *rest]
     if port_taken(address):
         port = int(address.rpartition(":")[2])
         fail(

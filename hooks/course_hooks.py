@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 import checklists
+import editions
 import lesson_check
 import mkdocs_messages
 import release_info
@@ -28,6 +29,8 @@ from quiz import cache
 log = logging.getLogger("mkdocs.hooks.course")
 # The release being built: its footer line and its version.json.
 release = None
+# The edition being built (editions.LABELS): the trainees' unless the configuration says otherwise.
+edition = editions.DEFAULT
 # jieba's answers of earlier builds, for this build's search index.
 segments = None
 # Where the exercise extension keeps work between builds: the segments are kept beside it.
@@ -35,9 +38,17 @@ EXTENSION = "quiz.extension"
 
 
 def on_config(config):
-    global release
+    global release, edition
     strict_mode.start(config.strict)
-    project_dir = Path(config.config_file_path).parent
+    try:
+        edition = editions.edition_of(config.extra)
+    except editions.EditionError as error:
+        raise PluginError(str(error)) from None
+    # The trainee edition has no instructors' page: not in its nav, not among its files (on_files).
+    if config.nav:
+        config.nav = editions.prune_nav(config.nav, edition)
+    config.extra["course_progress_edition"] = editions.progress_key(edition)
+    project_dir = Path(config.config_file_path).resolve().parent
     mkdocs_messages.install(project_dir, Path(config.docs_dir), strict_mode.console_handlers())
     try:
         terms = search_terms.load_dictionary(project_dir)
@@ -48,7 +59,7 @@ def on_config(config):
     epoch = release_info.source_date_epoch(project_dir)
     if epoch:
         os.environ[release_info.EPOCH_VARIABLE] = epoch
-    release = release_info.read_release(project_dir, config.extra.get("course_version", "未标注"))
+    release = release_info.read_release(project_dir, config.extra.get("course_version", "未标注"), editions.LABELS[edition])
     config.copyright = " · ".join(filter(None, [config.copyright, release.footer()]))
     return config
 
@@ -74,10 +85,12 @@ def finish_segments() -> None:
 
 def on_files(files, config):
     # MkDocs reads each lesson as UTF-8 and stops with a traceback on any other encoding.
-    project_dir = Path(config.config_file_path).parent
+    project_dir = Path(config.config_file_path).resolve().parent
     _, problems = lesson_check.read_lessons(Path(config.docs_dir), project_dir)
     if problems:
         raise PluginError("\n".join(p.format() for p in problems))
+    for file in [f for f in files.documentation_pages() if not editions.has_page(edition, f.src_uri)]:
+        files.remove(file)  # a link to it is then a broken link: --strict fails on it
     return files
 
 

@@ -40,7 +40,7 @@ def on_config(config):
         )
     options = config.mdx_configs.setdefault(EXTENSION, {})
     # Unless mkdocs.yml says otherwise, where MkDocs itself reads from and what its URLs look like.
-    options.setdefault("project_dir", str(Path(config.config_file_path).parent))
+    options.setdefault("project_dir", str(Path(config.config_file_path).resolve().parent))
     options.setdefault("docs_dir", config.docs_dir)
     options.setdefault("directory_urls", config.use_directory_urls)
     options.setdefault("logger", log.name)  # the pages' problems count for --strict as these do

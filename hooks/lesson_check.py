@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+import editions
 from quiz import anchors
 from quiz.fences import prose_lines
 from quiz.pages import DocsPages
@@ -103,6 +104,13 @@ def check_links(texts: dict[str, str], docs_dir: Path, docs_shown: str = DOCS_DI
                     shown, line, column,
                     f"链接“{target}”指向的页面 {docs_shown}/{resolved} 不存在。",
                     _closest("检查文件名；现有的页面：", resolved, list(texts)),
+                ))
+                continue
+            if path and editions.instructor_only(resolved) and not editions.instructor_only(page):
+                problems.append(LessonProblem(
+                    shown, line, column,
+                    f"链接“{target}”指向讲师手册的 {docs_shown}/{resolved}：学员版没有这一页，链接会失效，也会让学员去找讲师内容。",
+                    "删去这个链接；讲师需要的说明写在讲师手册里，由讲师手册链接到课文，而不是反过来。",
                 ))
                 continue
             if anchor and resolved in ids and anchor not in ids[resolved]:

@@ -21,7 +21,7 @@ EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 COMMIT_VARIABLES = ("COURSE_COMMIT", "CI_COMMIT_SHA", "GITHUB_SHA")
 VERSION_FILE = "version.json"
 # What a site is built from: a change here is a change to the site.
-SOURCES = ("mkdocs.yml", "docs", "exercises", "hooks", "search", "overrides")
+SOURCES = ("mkdocs.yml", "mkdocs-instructor.yml", "docs", "exercises", "hooks", "search", "overrides")
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,15 @@ class Release:
     commit: str  # full commit id, or "" when unknown
     date: str  # commit date, YYYY-MM-DD in China Standard Time, or "" when unknown
     modified: bool  # built from a working tree with uncommitted changes
+    edition: str = ""  # which edition the site is (editions.LABELS), "" when not said
 
     def footer(self) -> str:
-        """E.g. 版本 1.3 · 2026-11-20."""
+        """E.g. 版本 1.3 · 2026-11-20 · 学员版."""
         parts = [f"版本 {self.version}"]
         if self.date:
             parts.append(self.date)
+        if self.edition:
+            parts.append(self.edition)
         if self.modified:
             parts.append("含未提交的修改")
         return " · ".join(parts)
@@ -59,14 +62,14 @@ def source_date_epoch(project_dir: Path) -> str:
     return os.environ.get(EPOCH_VARIABLE) or _git(project_dir, "log", "-1", "--format=%ct")
 
 
-def read_release(project_dir: Path, version: str) -> Release:
+def read_release(project_dir: Path, version: str, edition: str = "") -> Release:
     commit = next((os.environ[v] for v in COMMIT_VARIABLES if os.environ.get(v)), "")
     commit = commit or _git(project_dir, "rev-parse", "HEAD")
     epoch = source_date_epoch(project_dir)
     date = datetime.fromtimestamp(int(epoch), CHINA_TIME).strftime("%Y-%m-%d") if epoch.isdigit() else ""
     # Only what the site is built from counts; build output and caches are no change.
     status = _git(project_dir, "status", "--porcelain", "--", *SOURCES)
-    return Release(version=str(version), commit=commit, date=date, modified=bool(status))
+    return Release(version=str(version), commit=commit, date=date, modified=bool(status), edition=edition)
 
 
 def write_version_file(site_dir: Path, release: Release) -> Path:

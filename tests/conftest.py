@@ -40,13 +40,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def mkdocs_build(project: Path, out: Path, site_url: str | None = None) -> subprocess.CompletedProcess:
-    """Run the strict build of `project` into `out`; return the finished process."""
+def mkdocs_build(project: Path, out: Path, site_url: str | None = None,
+                 config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
+    """Run the strict build of `project` (the edition `config` makes) into `out`; return the finished process."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if site_url:
         env["SITE_URL"] = site_url
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(out)],
         cwd=project,
         env=env,
         capture_output=True,
@@ -58,7 +59,7 @@ def mkdocs_build(project: Path, out: Path, site_url: str | None = None) -> subpr
 def copy_project(dest: Path) -> Path:
     """A temporary copy of what a build reads, for tests that break something."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "docs", "exercises", "hooks", "search", "overrides"):
+    for name in ("mkdocs.yml", "mkdocs-instructor.yml", "docs", "exercises", "hooks", "search", "overrides"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -136,6 +137,15 @@ def served_site(tmp_path_factory):
         yield BuiltSite(base_url=nginx.base_url, directory=(work / "srv" / "current").resolve())
     finally:
         nginx.stop()
+
+
+@pytest.fixture(scope="session")
+def instructor_site(tmp_path_factory) -> Path:
+    """The real course's instructor edition (mkdocs-instructor.yml), built once."""
+    out = tmp_path_factory.mktemp("instructor") / "site"
+    result = mkdocs_build(ROOT, out, config="mkdocs-instructor.yml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
 
 
 @pytest.fixture(scope="session")

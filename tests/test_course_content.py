@@ -1,4 +1,4 @@
-"""The course text: glossary and checklist linked to real sections, instructors' notes separable.
+"""The course text: glossary and checklist linked to real sections (the editions: test_editions.py).
 
 What every lesson must hold (its parts, its length, the key terms each page
 teaches) is the `lessons:` part of the course policy, enforced by the check:
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT
 
 DOCS = ROOT / "docs"
 def read(name: str) -> str:
@@ -50,16 +50,3 @@ def test_checklist_items_each_link_back(served_site):
     assert_links_resolve(served_site, [anchor_links(item)[0] for item in items])
 
 
-def test_trainee_edition_builds_without_the_instructors_notes(project_copy, tmp_path):
-    # The notes live in docs/instructors/ and one nav entry: dropping both
-    # must leave a site that still builds strictly, without touching the text.
-    config = project_copy / "mkdocs.yml"
-    lines = config.read_text(encoding="utf-8").splitlines()
-    kept = [line for line in lines if not re.match(r"\s*- .*: instructors/", line)]
-    assert len(kept) == len(lines) - 1
-    config.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    for path in sorted((project_copy / "docs" / "instructors").rglob("*"), reverse=True):
-        path.unlink() if path.is_file() else path.rmdir()
-    (project_copy / "docs" / "instructors").rmdir()
-    result = mkdocs_build(project_copy, tmp_path / "site")
-    assert result.returncode == 0, result.stderr

@@ -34,7 +34,7 @@ def test_coverage_names_a_thin_section(tmp_path):
     assert "lesson.md#情况要新（情况要新）：0 道" in report
 
 
-def test_instructors_notes_show_the_coverage(served_site):
-    html = (served_site.directory / "instructors" / "index.html").read_text(encoding="utf-8")
+def test_instructors_notes_show_the_coverage(instructor_site):
+    html = (instructor_site / "instructors" / "index.html").read_text(encoding="utf-8")
     assert 'class="quiz-coverage"' in html and "讲授小节" in html
     assert "<!-- exercise-coverage -->" not in html

@@ -20,7 +20,11 @@ def test_gitlab_runs_test_build_publish_in_order_and_publishes_main_only():
     assert pipeline["stages"] == ["test", "build", "publish"]
     assert pipeline["test"]["script"] == ["python3 run.py test"]
     # The whole-course checks run before any build (the build engine need not run them).
-    assert pipeline["build"]["script"] == ["python3 run.py check", "python3 run.py build"]
+    script = pipeline["build"]["script"]
+    assert script[:2] == ["python3 run.py check", "python3 run.py build"]
+    assert script[2].endswith("python3 run.py build --edition instructor") and len(script) == 3
+    assert "site-instructor/" in pipeline["build"]["artifacts"]["paths"]
+    assert "--site site-instructor" in pipeline["publish"]["script"][-1]
     assert pipeline["build"]["needs"] == ["test"]
     assert "site/" in pipeline["build"]["artifacts"]["paths"]
     # The exercise cache is kept between pipelines, under the folder the engine writes.
@@ -30,7 +34,7 @@ def test_gitlab_runs_test_build_publish_in_order_and_publishes_main_only():
     publish = pipeline["publish"]
     assert set(publish["needs"]) == {"test", "build"}
     assert publish["rules"] == [{"if": '$CI_COMMIT_BRANCH == "main"'}]
-    assert publish["script"][-1] == "python3 run.py publish"
+    assert publish["script"][-2] == "python3 run.py publish"
     assert publish["resource_group"]
     assert not SECRET.search(text)
 

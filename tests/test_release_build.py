@@ -92,7 +92,7 @@ def test_version_file_and_footer_name_the_commit_and_its_date(two_clones):
     for out in ("out-first", "out-second"):  # built in UTC and in New York
         version = json.loads((base / out / "version.json").read_text(encoding="utf-8"))
         assert version == {"commit": git(project, "rev-parse", "HEAD"), "date": DATE_IN_CHINA,
-                           "modified": False, "version": "1.0"}
+                           "modified": False, "version": "1.0", "edition": "学员版"}
         for page in ("index.html", "topics/index.html"):
             html = (base / out / page).read_text(encoding="utf-8")
             assert f"版本 1.0 · {DATE_IN_CHINA}" in html, page

@@ -249,15 +249,10 @@ def test_progress_saved_under_the_old_key_is_read_once(one_host_two_sites, page)
 
 @pytest.fixture(scope="module")
 def edition_build(tmp_path_factory):
-    """The course built as a named edition (extra.course_edition)."""
+    """The course's instructor edition (mkdocs-instructor.yml)."""
     work = tmp_path_factory.mktemp("edition")
     project = copy_project(work / "project")
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert '  course_version: "1.0"\n' in text
-    config.write_text(text.replace('  course_version: "1.0"\n', '  course_version: "1.0"\n  course_edition: instructor\n'),
-                      encoding="utf-8")
-    result = mkdocs_build(project, work / "site")
+    result = mkdocs_build(project, work / "site", config="mkdocs-instructor.yml")
     assert result.returncode == 0, result.stderr[-3000:]
     return work / "site"
 
