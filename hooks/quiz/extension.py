@@ -4,7 +4,8 @@
       - quiz.extension              # options below, all optional
 
 Each page's shortcodes (<!-- exercises: file -->, <!-- exercise: id -->,
-<!-- exercise-coverage -->) become its exercises as the page is converted.
+<!-- exercise-coverage -->, <!-- exercise-answers -->) become its exercises
+(or the instructors' tables) as the page is converted.
 Python-Markdown passes an HTML comment through as raw HTML, kept aside
 until the page is serialised; the shortcodes are replaced there, just
 before the raw HTML goes back in. So only what Python-Markdown itself takes
@@ -99,7 +100,8 @@ class PagePreprocessor(Preprocessor):
         self.page = self.session.pages().find("\n".join(lines), self.md.tab_length)
         log = logging.getLogger(found["logger"])
         if self.page is None:
-            if any(shortcodes.SHORTCODE.search(line) or shortcodes.COVERAGE.search(line) for line in lines):
+            if any(shortcodes.SHORTCODE.search(line) or shortcodes.COVERAGE.search(line)
+                   or shortcodes.ANSWERS.search(line) for line in lines):
                 log.warning(
                     "有一页 Markdown 与 %s/ 中的任何文件都对不上（可能被插件改写过），"
                     "其中的练习照常显示，但指向小节的链接按站点根目录计算，可能不对。"
@@ -135,7 +137,7 @@ class ExpandPostprocessor(Postprocessor):
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
             if isinstance(block, str) and COMMENT in block:
-                stash[index] = session.expand(block, href_for_page)
+                stash[index] = session.expand(block, href_for_page, self.page.page)
         return text
 
 

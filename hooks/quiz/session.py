@@ -24,13 +24,19 @@ import re
 import threading
 from pathlib import Path
 
-from . import anchors, course_rules, coverage, lesson_rules, render, rules, shortcodes
+from . import anchors, answer_key, course_rules, coverage, lesson_rules, render, rules, shortcodes
 from .bank import Bank
 from .pages import DocsPages
 from .cache import DEFAULT_FOLDER as DEFAULT_CACHE
 from .prepare import EXERCISES_DIR, Job, prepare, set_template
 from .problems import Problem
 
+# What an answer-key shortcode shows on a page the trainee edition has: the check says why.
+ANSWERS_REFUSED = (
+    '<div class="quiz quiz--broken" role="note"><p>这里本该是练习答案页，但它只能放在 '
+    + "、".join(f"docs/{folder}" for folder in shortcodes.ANSWERS_ONLY_IN)
+    + ' 下的页面上（学员版不含这些页面），所以不显示。请按构建日志的提示移动短代码。</p></div>'
+)
 NAV_ENTRY = re.compile(r"^\s*-\s*[^:#\n]+:\s*([^\s#]+\.md)\s*$", re.M)
 DOCS_DIR = "docs"
 CONFIG_FILE = "mkdocs.yml"
@@ -46,6 +52,7 @@ class QuizSession:
         self._bank: Bank | None = None
         self.codes: dict[str, list] = {}  # page (relative to docs/) -> its shortcodes
         self.near_misses: dict[str, list] = {}  # page -> comments that resemble a shortcode but are none
+        self.answer_keys: dict[str, list] = {}  # page -> (line, column) of each answer-key shortcode
         self.reported: dict[str, list[Problem]] = {}  # page -> its problems, once an engine said them
         self._pages: DocsPages | None = None
         self._page_checks = None
@@ -82,8 +89,9 @@ class QuizSession:
         """Note the shortcodes of one page (path relative to docs/); whether it has any."""
         self.codes[page] = shortcodes.find(markdown)
         self.near_misses[page] = shortcodes.near_misses(markdown)
+        self.answer_keys[page] = shortcodes.find_answers(markdown)
         self._page_checks = None
-        return bool(self.codes[page]) or bool(shortcodes.COVERAGE.search(markdown))
+        return bool(self.codes[page]) or bool(shortcodes.COVERAGE.search(markdown)) or bool(self.answer_keys[page])
 
     def _scan_docs(self) -> None:
         """Every page of the docs folder not scanned yet, as it is on disk.
@@ -106,8 +114,12 @@ class QuizSession:
             self._titles = {page: {h.anchor: h.title for h in found} for page, found in self.outlines().items()}
         return self._titles
 
-    def expand(self, html: str, href_for_page) -> str:
-        """Replace shortcodes in HTML; href_for_page(page.md) -> relative URL."""
+    def expand(self, html: str, href_for_page, page: str | None = None) -> str:
+        """Replace shortcodes in HTML; href_for_page(page.md) -> relative URL.
+
+        `page` (relative to docs/) is the page being built: the answer key is
+        only given to a page the trainee edition leaves out, never to one not told apart.
+        """
         if "<!--" not in html:
             return html
 
@@ -131,7 +143,24 @@ class QuizSession:
         if shortcodes.COVERAGE.search(html):
             report = coverage.render_html(self.coverage(), href_for_page, self.bank.policy.section_minimum)
             html = shortcodes.COVERAGE.sub(lambda _: report, html)
+        if shortcodes.ANSWERS.search(html):
+            key = self.answer_key(href_for_page) if page and shortcodes.answers_allowed(page) else ANSWERS_REFUSED
+            html = shortcodes.ANSWERS.sub(lambda _: key, html)
         return html
+
+    def answer_key(self, href_for_page) -> str:
+        """Every exercise with its answer, by lesson (quiz.answer_key); links relative to the answer page."""
+        self._scan_docs()
+        order = self.page_order()
+        rank = {page: index for index, page in enumerate(order)}
+        placed_on: dict[str, str] = {}  # exercise id -> the first page, in the navigation's order, that shows it
+        for page in sorted(self.codes, key=lambda page: (rank.get(page, len(rank)), page)):
+            for exercise_id in shortcodes.shown_ids(self.codes[page], self.bank):
+                placed_on.setdefault(exercise_id, page)
+        return answer_key.render_html(
+            self.bank, self.outlines(), order, href_for_page, self.headings(), placed_on,
+            self._exercise_problems, self._file_problems,
+        )
 
     def _render_group(self, name: str, link) -> str:
         if name in self.bank.unreadable:  # previewing: say why the set is missing, where it would be
@@ -205,10 +234,11 @@ class QuizSession:
             shown: set[str] = set()
             for codes in self.codes.values():
                 shown |= shortcodes.shown_ids(codes, bank)
-            self._page_checks = {
-                page: shortcodes.check(codes, bank, f"{self.docs_shown}/{page}", shown, self.near_misses.get(page, []))
-                for page, codes in self.codes.items()
-            }
+            self._page_checks = {}
+            for page, codes in self.codes.items():
+                problems, left_out = shortcodes.check(codes, bank, f"{self.docs_shown}/{page}", shown, self.near_misses.get(page, []))
+                problems += shortcodes.check_answers(self.answer_keys.get(page, []), page, self.docs_shown)
+                self._page_checks[page] = (problems, left_out)
         return self._page_checks
 
     def _shortcode_problems(self, page: str) -> list[Problem]:

@@ -3,6 +3,8 @@
     <!-- exercises: positioning -->     every exercise of exercises/positioning.yml
     <!-- exercise: positioning-01 -->   one exercise (several: separate ids with commas)
     <!-- exercise-coverage -->          the bank's coverage table, for instructors
+    <!-- exercise-answers -->           the answer key (quiz.answer_key), on a page under
+                                        docs/instructors/ only: the trainee edition leaves that folder out
 
 Any other Markdown viewer shows nothing for them. The check finds them in
 the Markdown (for line numbers); the build (quiz.extension) replaces them
@@ -26,6 +28,11 @@ from .problems import Problem
 SHORTCODE = re.compile(r"<!--[ \t]*(exercises|exercise)[ \t]*:[ \t]*(.*?)[ \t]*-->")
 # The instructors' coverage table: <!-- exercise-coverage -->
 COVERAGE = re.compile(r"<!--[ \t]*exercise-coverage[ \t]*-->")
+# The answer key: <!-- exercise-answers -->
+ANSWERS = re.compile(r"<!--[ \t]*exercise-answers[ \t]*-->")
+# The folders of docs/ (relative, with a trailing slash) the trainee edition leaves out: the only
+# places an answer key may stand. The same as the editions' INSTRUCTOR_ONLY (hooks/editions.py).
+ANSWERS_ONLY_IN = ("instructors/",)
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,31 @@ def find(markdown: str) -> list[Shortcode]:
     return found
 
 
+def find_answers(markdown: str) -> list[tuple[int, int]]:
+    """(line, column) of every answer-key shortcode outside code, where Python-Markdown would expand it."""
+    found = []
+    for number, line in prose_lines(markdown):
+        if "exercise-answers" not in line:
+            continue
+        if "`" in line:
+            line = INLINE_CODE.sub(lambda code: " " * len(code.group(0)), line)
+        found += [(number, match.start() + 1) for match in ANSWERS.finditer(line)]
+    return found
+
+
+def answers_allowed(page: str) -> bool:
+    """Whether an answer key may stand on a page (path relative to docs/)."""
+    return page.startswith(ANSWERS_ONLY_IN)
+
+
 # -- comments that look like shortcodes but are none --------------------------
 
 KEYWORDS = ("exercises", "exercise")
-COVERAGE_WORD = "exercisecoverage"  # exercise-coverage without its punctuation
+# The keywords that stand alone, without their punctuation, and what to say when one is misspelled.
+STANDALONE = {
+    "exercise-coverage": ("exercisecoverage", "覆盖情况表的短代码是 exercise-coverage，全部小写、用连字符连接，后面不写别的"),
+    "exercise-answers": ("exerciseanswers", "答案页的短代码是 exercise-answers，全部小写、用连字符连接，后面不写别的"),
+}
 COMMENT = re.compile(r"<!--(.*?)(-->|\Z)", re.S)
 INLINE_CODE = re.compile(r"(`+).+?\1")
 LEAD_WORD = re.compile(r"\s*([A-Za-z][A-Za-z_\-]*)")
@@ -67,7 +95,7 @@ class NearMiss:
     """An HTML comment that looks like a shortcode but is none, so it places nothing."""
 
     written: str  # the comment as written (shortened)
-    keyword: str  # the keyword it resembles: exercises, exercise or exercise-coverage
+    keyword: str  # the keyword it resembles: exercises, exercise, exercise-coverage or exercise-answers
     names: tuple
     reasons: tuple  # what is wrong, in words for the message
     line: int
@@ -100,7 +128,7 @@ def _near_miss(match, line: int, column: int) -> NearMiss | None:
     body, closed = match.group(1), bool(match.group(2))
     text = match.group(0)
     one_line = "\n" not in text
-    if closed and one_line and (SHORTCODE.fullmatch(text) or COVERAGE.fullmatch(text)):
+    if closed and one_line and (SHORTCODE.fullmatch(text) or COVERAGE.fullmatch(text) or ANSWERS.fullmatch(text)):
         return None
     lead = LEAD_WORD.match(body)
     if lead is None:
@@ -114,10 +142,12 @@ def _near_miss(match, line: int, column: int) -> NearMiss | None:
     elif not one_line:
         reasons.append("分成了几行写，短代码要写在同一行内")
     compact = re.sub(r"[\s_\-]", "", word + rest[:40]).lower()  # enough to tell; a long comment is no keyword
-    if difflib.SequenceMatcher(None, compact, COVERAGE_WORD).ratio() >= 0.85:
-        keyword, names = "exercise-coverage", ()
+    alike = {kw: difflib.SequenceMatcher(None, compact, bare).ratio() for kw, (bare, _) in STANDALONE.items()}
+    standalone = max(alike, key=alike.get)
+    if alike[standalone] >= 0.85:
+        keyword, names = standalone, ()
         if not reasons:
-            reasons.append("覆盖情况表的短代码是 exercise-coverage，全部小写、用连字符连接，后面不写别的")
+            reasons.append(STANDALONE[standalone][1])
     else:
         close = difflib.get_close_matches(word.lower(), KEYWORDS, n=1, cutoff=0.75)
         if not close:
@@ -195,11 +225,37 @@ def check(codes: list[Shortcode], bank, page_path: str, shown: set[str] = frozen
     return [problem.in_shortcode() for problem in problems], left_out
 
 
+def check_answers(places: list[tuple[int, int]], page: str, docs_shown: str = "docs") -> list[Problem]:
+    """An answer key stands only where the trainee edition does not go, and once on its page (its ids are unique)."""
+    page_path = f"{docs_shown}/{page}"
+    folders = "、".join(f"{docs_shown}/{folder}" for folder in ANSWERS_ONLY_IN)
+    problems = []
+    for number, (line, column) in enumerate(places):
+        if not answers_allowed(page):
+            problems.append(Problem(
+                page_path, line, column, "", "exercise-answers",
+                f"答案页短代码 <!-- exercise-answers --> 写在了 {folders} 以外的页面上："
+                "学员版网站也有这一页，放在这里会把全部练习的答案和解析给学员看，所以这一页只显示一条提示。",
+                f"把它移到 {folders} 下的页面（例如 {docs_shown}/instructors/answers.md），"
+                "只有这个文件夹不进学员版；这一页上删去它。",
+            ).in_shortcode())
+        elif number > 0:
+            problems.append(Problem(
+                page_path, line, column, "", "exercise-answers",
+                f"答案页短代码在本页第 {places[0][0]} 行已经放过，这里又放了一次：全部答案会出现两遍，网页 id 重复。",
+                "删去这一处，每页只放一次。",
+            ).in_shortcode())
+    return problems
+
+
 def _near_miss_problem(miss: NearMiss, bank, shown: set[str], page_path: str) -> tuple[Problem, set[str]]:
     what = f"这条 HTML 注释像是练习短代码，但{'，'.join(miss.reasons)}，所以这里什么也不会显示：{miss.written}。"
     if miss.keyword == "exercise-coverage":
         return Problem(page_path, miss.line, miss.column, "", "exercise-coverage", what,
                        "放入覆盖情况表要写 <!-- exercise-coverage -->。"), set()
+    if miss.keyword == "exercise-answers":
+        return Problem(page_path, miss.line, miss.column, "", "exercise-answers", what,
+                       "放入答案页要写 <!-- exercise-answers -->（只能写在 docs/instructors/ 下的页面上）。"), set()
     kind = _meant_kind(miss.keyword, miss.names, bank)
     consequence, ids = _consequence(kind, miss.names, bank, shown)
     if miss.names:
