@@ -136,3 +136,16 @@ def test_run_py_names_the_editions(capsys):
     with pytest.raises(SystemExit):
         run.edition_args(["--edition=teacher"])
     assert "--edition instructor" in capsys.readouterr().err
+
+
+def test_the_instructor_edition_answers_every_exercise_and_the_trainees_none(instructor_site, trainee_site):
+    import yaml
+
+    ids = [item["id"] for path in sorted((ROOT / "exercises").glob("*.yml")) if path.name != "policy.yml"
+           for item in yaml.safe_load(path.read_text(encoding="utf-8"))["exercises"]]
+    page = (instructor_site / "instructors" / "answers" / "index.html").read_text(encoding="utf-8")
+    assert len(ids) >= 90 and [i for i in ids if f'id="answer-{i}"' not in page] == []
+    assert page.count("（正确答案）") >= 30
+    served = site_text(trainee_site)
+    assert "（正确答案）" not in served
+    assert not any(f'id="answer-' in p.read_text(encoding="utf-8") for p in trainee_site.rglob("*.html"))
