@@ -163,3 +163,44 @@ class SSHServer:
     def stop(self) -> None:
         if self.process:
             stop(self.process)
+
+
+class EditionsNginx(Nginx):
+    """The shipped server block serving both editions: the trainee one from `target`/current under
+    /training/, the instructor one from `instructor_target`/current under /training-instructor/,
+    behind basic auth with the password file `password_file`. With `allow`, the documented
+    allow-list is switched on as an administrator would, its first address replaced by `allow`;
+    `satisfy_any` switches on its satisfy line too."""
+
+    ALLOW_LIST = ("        # allow 192.0.2.0/24;\n", "        # allow 198.51.100.7;\n", "        # deny all;\n")
+    SATISFY_ANY = "        # satisfy any;\n"
+
+    def __init__(self, target: Path, instructor_target: Path, password_file: Path, workdir: Path,
+                 allow: str | None = None, satisfy_any: bool = False):
+        super().__init__(target, workdir)
+        self.instructor_target, self.password_file = instructor_target, password_file
+        self.allow, self.satisfy_any = allow, satisfy_any
+        self.instructor_url = f"http://127.0.0.1:{self.port}/training-instructor/"
+
+    def server_block(self) -> str:
+        text = super().server_block()
+        for old, new in (("/srv/course-instructor/", f"{self.instructor_target}/"),
+                         ("/etc/nginx/course-instructor.htpasswd", str(self.password_file))):
+            if old not in text:
+                raise AssertionError(f"{NGINX_CONF.name} no longer contains {old!r}")
+            text = text.replace(old, new)
+        switched = (self.ALLOW_LIST if self.allow else ()) + ((self.SATISFY_ANY,) if self.satisfy_any else ())
+        for line in switched:
+            if text.count(line) != 1:
+                raise AssertionError(f"{NGINX_CONF.name} no longer offers {line.strip()!r} once")
+            text = text.replace(line, line.replace("# ", "", 1))
+        if self.allow:
+            text = text.replace("allow 192.0.2.0/24;", f"allow {self.allow};", 1)
+        return text
+
+
+def apr1_entry(user: str, password: str) -> str:
+    """One line of an nginx password file, made the documented way (openssl passwd -apr1)."""
+    hashed = subprocess.run(["openssl", "passwd", "-apr1", "-stdin"], input=password, capture_output=True,
+                            text=True, check=True, timeout=30).stdout.strip()
+    return f"{user}:{hashed}\n"
