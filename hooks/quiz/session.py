@@ -24,7 +24,7 @@ import re
 import threading
 from pathlib import Path
 
-from . import anchors, answer_key, course_rules, coverage, lesson_rules, render, rules, shortcodes
+from . import anchors, answer_key, course_rules, coverage, lesson_rules, render, rules, shortcodes, workbook
 from .bank import Bank
 from .pages import DocsPages
 from .cache import DEFAULT_FOLDER as DEFAULT_CACHE
@@ -91,7 +91,8 @@ class QuizSession:
         self.near_misses[page] = shortcodes.near_misses(markdown)
         self.answer_keys[page] = shortcodes.find_answers(markdown)
         self._page_checks = None
-        return bool(self.codes[page]) or bool(shortcodes.COVERAGE.search(markdown)) or bool(self.answer_keys[page])
+        return (bool(self.codes[page]) or bool(shortcodes.COVERAGE.search(markdown)) or bool(self.answer_keys[page])
+                or bool(shortcodes.WORKBOOK.search(markdown)))
 
     def _scan_docs(self) -> None:
         """Every page of the docs folder not scanned yet, as it is on disk.
@@ -146,21 +147,31 @@ class QuizSession:
         if shortcodes.ANSWERS.search(html):
             key = self.answer_key(href_for_page) if page and shortcodes.answers_allowed(page) else ANSWERS_REFUSED
             html = shortcodes.ANSWERS.sub(lambda _: key, html)
+        if shortcodes.WORKBOOK.search(html):
+            book = self.workbook()
+            html = shortcodes.WORKBOOK.sub(lambda _: book, html)
         return html
 
     def answer_key(self, href_for_page) -> str:
         """Every exercise with its answer, by lesson (quiz.answer_key); links relative to the answer page."""
-        self._scan_docs()
-        order = self.page_order()
-        rank = {page: index for index, page in enumerate(order)}
-        placed_on: dict[str, str] = {}  # exercise id -> the first page, in the navigation's order, that shows it
-        for page in sorted(self.codes, key=lambda page: (rank.get(page, len(rank)), page)):
-            for exercise_id in shortcodes.shown_ids(self.codes[page], self.bank):
-                placed_on.setdefault(exercise_id, page)
         return answer_key.render_html(
-            self.bank, self.outlines(), order, href_for_page, self.headings(), placed_on,
+            self.bank, self.outlines(), self.page_order(), href_for_page, self.headings(), self.placed_on(),
             self._exercise_problems, self._file_problems,
         )
+
+    def workbook(self) -> str:
+        """Every exercise as questions on paper, by lesson in the same order as the answer key (quiz.workbook)."""
+        return workbook.render_html(self.bank, self.outlines(), self.page_order(), self.placed_on())
+
+    def placed_on(self) -> dict[str, str]:
+        """Exercise id -> the first page, in the navigation's order, that shows it."""
+        self._scan_docs()
+        rank = {page: index for index, page in enumerate(self.page_order())}
+        placed: dict[str, str] = {}
+        for page in sorted(self.codes, key=lambda page: (rank.get(page, len(rank)), page)):
+            for exercise_id in shortcodes.shown_ids(self.codes[page], self.bank):
+                placed.setdefault(exercise_id, page)
+        return placed
 
     def _render_group(self, name: str, link) -> str:
         if name in self.bank.unreadable:  # previewing: say why the set is missing, where it would be

@@ -5,6 +5,7 @@
     <!-- exercise-coverage -->          the bank's coverage table, for instructors
     <!-- exercise-answers -->           the answer key (quiz.answer_key), on a page under
                                         docs/instructors/ only: the trainee edition leaves that folder out
+    <!-- exercise-workbook -->          every exercise as questions on paper, no answers (quiz.workbook)
 
 Any other Markdown viewer shows nothing for them. The check finds them in
 the Markdown (for line numbers); the build (quiz.extension) replaces them
@@ -30,6 +31,8 @@ SHORTCODE = re.compile(r"<!--[ \t]*(exercises|exercise)[ \t]*:[ \t]*(.*?)[ \t]*-
 COVERAGE = re.compile(r"<!--[ \t]*exercise-coverage[ \t]*-->")
 # The answer key: <!-- exercise-answers -->
 ANSWERS = re.compile(r"<!--[ \t]*exercise-answers[ \t]*-->")
+# The printable workbook: <!-- exercise-workbook -->
+WORKBOOK = re.compile(r"<!--[ \t]*exercise-workbook[ \t]*-->")
 # The folders of docs/ (relative, with a trailing slash) the trainee edition leaves out: the only
 # places an answer key may stand. The same as the editions' INSTRUCTOR_ONLY (hooks/editions.py).
 ANSWERS_ONLY_IN = ("instructors/",)
@@ -80,6 +83,7 @@ KEYWORDS = ("exercises", "exercise")
 STANDALONE = {
     "exercise-coverage": ("exercisecoverage", "覆盖情况表的短代码是 exercise-coverage，全部小写、用连字符连接，后面不写别的"),
     "exercise-answers": ("exerciseanswers", "答案页的短代码是 exercise-answers，全部小写、用连字符连接，后面不写别的"),
+    "exercise-workbook": ("exerciseworkbook", "练习册的短代码是 exercise-workbook，全部小写、用连字符连接，后面不写别的"),
 }
 COMMENT = re.compile(r"<!--(.*?)(-->|\Z)", re.S)
 INLINE_CODE = re.compile(r"(`+).+?\1")
@@ -128,7 +132,8 @@ def _near_miss(match, line: int, column: int) -> NearMiss | None:
     body, closed = match.group(1), bool(match.group(2))
     text = match.group(0)
     one_line = "\n" not in text
-    if closed and one_line and (SHORTCODE.fullmatch(text) or COVERAGE.fullmatch(text) or ANSWERS.fullmatch(text)):
+    if closed and one_line and (SHORTCODE.fullmatch(text) or COVERAGE.fullmatch(text) or ANSWERS.fullmatch(text)
+                                   or WORKBOOK.fullmatch(text)):
         return None
     lead = LEAD_WORD.match(body)
     if lead is None:
@@ -256,6 +261,9 @@ def _near_miss_problem(miss: NearMiss, bank, shown: set[str], page_path: str) ->
     if miss.keyword == "exercise-answers":
         return Problem(page_path, miss.line, miss.column, "", "exercise-answers", what,
                        "放入答案页要写 <!-- exercise-answers -->（只能写在 docs/instructors/ 下的页面上）。"), set()
+    if miss.keyword == "exercise-workbook":
+        return Problem(page_path, miss.line, miss.column, "", "exercise-workbook", what,
+                       "放入练习册要写 <!-- exercise-workbook -->。"), set()
     kind = _meant_kind(miss.keyword, miss.names, bank)
     consequence, ids = _consequence(kind, miss.names, bank, shown)
     if miss.names:
