@@ -20,6 +20,7 @@ nothing but Python 3.11 or newer. Zensical gets an environment of its own,
 from __future__ import annotations
 
 import hashlib
+import json
 import locale
 import os
 import shutil
@@ -272,6 +273,27 @@ def build(python: Path, extra: list[str]) -> int:
     return 0
 
 
+# The trainee edition's nav and left-out folders (hooks/editions.py), read from mkdocs.yml as MkDocs reads it.
+TRAINEE_EDITION = (
+    "import json, sys; sys.path.insert(0, 'hooks'); import editions; "
+    "from mkdocs.utils.yaml import yaml_load; "
+    "nav = yaml_load(open('mkdocs.yml', encoding='utf-8')).get('nav'); "
+    "print(json.dumps({'nav': editions.prune_nav(nav, 'trainee'), 'exclude': list(editions.INSTRUCTOR_ONLY)}, ensure_ascii=False))"
+)
+
+
+def trainee_edition(project: Path) -> str:
+    """Configuration lines that make a build the trainee edition without hooks: its nav, the folders it leaves out."""
+    python = ensure_packages(BUILD_REQUIREMENTS)
+    done = subprocess.run([str(python), "-c", TRAINEE_EDITION], cwd=project, env=tool_env(),
+                          capture_output=True, text=True, encoding="utf-8")
+    if done.returncode != 0:
+        fail(f"读不出 mkdocs.yml 的导航：{done.stderr.strip()[-500:]}")
+    edition = json.loads(done.stdout)
+    excluded = "".join(f"\n  {folder}" for folder in edition["exclude"])
+    return f"exclude_docs: |{excluded}\nnav: {json.dumps(edition['nav'], ensure_ascii=False)}\n"  # JSON is YAML
+
+
 def zensical_build(project: Path = ROOT, site_url: str | None = None) -> int:
     """Build `project` with Zensical into its site-zensical/, whole or untouched.
 
@@ -287,7 +309,8 @@ def zensical_build(project: Path = ROOT, site_url: str | None = None) -> int:
     config = project / f".zensical-{os.getpid()}.yml"
     shutil.rmtree(project / staging, ignore_errors=True)
     shutil.rmtree(project / ".cache", ignore_errors=True)
-    config.write_text(f"INHERIT: mkdocs.yml\nsite_dir: {staging}\n", encoding="utf-8")
+    # The trainee edition: Zensical runs no hook, so the instructors' pages are left out here.
+    config.write_text(f"INHERIT: mkdocs.yml\nsite_dir: {staging}\n{trainee_edition(project)}", encoding="utf-8")
     env = tool_env(**({"SITE_URL": site_url} if site_url else {}))
     try:
         code = call([str(python), "-m", "zensical", "build", "--strict", "-f", str(config)], cwd=project, env=env)

@@ -37,6 +37,9 @@ def zensical_site(tmp_path_factory):
     nginx = Nginx(work / "srv", work / "nginx")
     assert run.zensical_build(project, site_url=nginx.base_url) == 0
     assert not (project / "site").exists(), "Zensical must not build into MkDocs' site/"
+    # The trainee edition, though Zensical runs no hook: no instructors' page, no answer key.
+    built = project / run.ZENSICAL_SITE
+    assert not (built / "instructors").exists() and (built / "positioning" / "index.html").exists()
     shutil.copytree(project / run.ZENSICAL_SITE, work / "srv" / "current")
     nginx.start()
     try:
