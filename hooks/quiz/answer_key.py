@@ -151,11 +151,16 @@ def _entry(entry: Entry, href_for_page, titles: dict) -> str:
     )
 
 
-def _prompt(ex: Exercise) -> str:
+def prompt_on_paper(ex: Exercise, blank) -> str:
+    """An exercise's prompt without inputs: each fill-in blank's input becomes blank(its 1-based number)."""
     if ex.type != "fill":
         return markup.block(ex.prompt)
+    return BLANK_INPUT.sub(lambda found: blank(int(found.group(1)) + 1), render.fill_prompt(ex.prompt).html)
+
+
+def _prompt(ex: Exercise) -> str:
     # Each blank numbered where it stands, to be read against the accepted answers below.
-    return BLANK_INPUT.sub(lambda found: f"____（{int(found.group(1)) + 1}）", render.fill_prompt(ex.prompt).html)
+    return prompt_on_paper(ex, lambda number: f"____（{number}）")
 
 
 def _choices(ex: Exercise) -> str:

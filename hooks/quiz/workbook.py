@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from . import answer_key, markup, render
+from . import answer_key, markup
 from .model import LETTERS, Exercise
 
 esc = markup.esc
@@ -81,13 +81,8 @@ def _question(ex: Exercise, number: int) -> str:
 
 
 def _prompt(ex: Exercise) -> str:
-    if ex.type != "fill":
-        return markup.block(ex.prompt)
     # Each blank a line to write on, numbered where it stands.
-    return answer_key.BLANK_INPUT.sub(
-        lambda found: f'<span class="quiz-workbook__blank">（{int(found.group(1)) + 1}）</span>',
-        render.fill_prompt(ex.prompt).html,
-    )
+    return answer_key.prompt_on_paper(ex, lambda number: f'<span class="quiz-workbook__blank">（{number}）</span>')
 
 
 def _choices(ex: Exercise) -> str:
