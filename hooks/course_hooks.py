@@ -23,7 +23,7 @@ import search_terms
 import search_worker
 import strict_mode
 import typography
-from quiz import cache
+from quiz import cache, extension
 
 # Warnings under "mkdocs." count towards --strict: a finding fails the build.
 log = logging.getLogger("mkdocs.hooks.course")
@@ -33,8 +33,6 @@ release = None
 edition = editions.DEFAULT
 # jieba's answers of earlier builds, for this build's search index.
 segments = None
-# Where the exercise extension keeps work between builds: the segments are kept beside it.
-EXTENSION = "quiz.extension"
 
 
 def on_config(config):
@@ -68,7 +66,8 @@ def start_segments(config, project_dir: Path, terms: list[str]) -> None:
     global segments
     if segments is not None:  # a build that stopped before its end
         segments.finish()
-    folder = config.mdx_configs.get(EXTENSION, {}).get("cache_dir", cache.DEFAULT_FOLDER)
+    # The segments are kept beside the exercises, in the extension's cache folder.
+    folder = config.mdx_configs.get(extension.NAME, {}).get("cache_dir", cache.DEFAULT_FOLDER)
     search = config.plugins.get("material/search") or config.plugins.get("search")
     extra = [getattr(search.config, name, None) for name in ("jieba_dict", "jieba_dict_user")] if search else []
     key = search_segments.fingerprint(terms, [project_dir / name for name in extra if name])

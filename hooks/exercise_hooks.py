@@ -21,8 +21,7 @@ import strict_mode
 from quiz import extension
 from quiz.problems import summary
 
-# The extension as mkdocs.yml names it.
-EXTENSION = "quiz.extension"
+EXTENSION = extension.NAME
 log = logging.getLogger("mkdocs.hooks.exercises")
 # How the strict verdict names what this file found.
 FOUND = "练习题问题"

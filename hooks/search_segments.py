@@ -106,8 +106,6 @@ class Segments:
             # edited back), up to as much again as this build used: a table never outgrows the course.
             kept = memo.used if len(memo.known) + memo.computed > GROWTH * len(memo.used) else {**memo.known, **memo.used}
             self.store.put(self.key, kept, kept)
-        else:
-            self.store.used.add(self.key)
         self.store.prune()
         if self._jieba.cut is memo:
             self._jieba.cut = memo.cut

@@ -109,11 +109,23 @@ def test_a_new_engine_version_remakes_every_file(project_copy, made, monkeypatch
     assert sorted(made) == stems(project_copy)
 
 
-def test_the_engine_version_follows_its_source():
-    version = cache.engine_version()
-    assert re.fullmatch(r"[0-9a-f]{16}", version)
-    sources = sorted(Path(exercise_file.__file__).parent.glob("*.py"))
-    assert Path(exercise_file.__file__) in sources and Path(cache.__file__) in sources
+def test_the_engine_version_follows_its_source(tmp_path, monkeypatch):
+    import shutil
+
+    package = tmp_path / "quiz"
+    shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", package)
+
+    def version() -> str:
+        cache.engine_version.cache_clear()
+        return cache.engine_version()
+
+    before = version()
+    assert re.fullmatch(r"[0-9a-f]{16}", before) and version() == before
+    render = package / "render.py"
+    render.write_text(render.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert version() != before, "any edit of the engine's source is a new version"
+    cache.engine_version.cache_clear()
 
 
 def test_the_policy_is_part_of_the_key(project_copy, made):

@@ -86,13 +86,13 @@ def lessons(found: list[Entry], outlines: dict, page_order: list[str], placed_on
     for page in ordered:
         headings = outlines.get(page, [])
         title = next((h.title for h in headings if h.level == 1), page)
-        result.append(Lesson(page, title, _lesson_anchor(page, taken), by_page[page]))
+        result.append(Lesson(page, title, lesson_anchor(LESSON_ID, page, taken), by_page[page]))
     return result
 
 
-def _lesson_anchor(page: str, taken: set[str]) -> str:
-    """An id for a lesson's heading, from its file name: the same for the same page from build to build."""
-    base = LESSON_ID.format(re.sub(r"[^A-Za-z0-9]+", "-", page.removesuffix(".md")).strip("-").lower() or "page")
+def lesson_anchor(template: str, page: str, taken: set[str]) -> str:
+    """An id for a lesson's heading (template "prefix-{}"), from its file name: the same from build to build."""
+    base = template.format(re.sub(r"[^A-Za-z0-9]+", "-", page.removesuffix(".md")).strip("-").lower() or "page")
     anchor, count = base, 1
     while anchor in taken:
         count += 1

@@ -68,8 +68,10 @@ def load_bank(folder: Path, display_root: Path, cache_folder: Path | None = None
     bank.policy, bank.problems = load_policy(folder, display_root)
     schema_path = folder / SCHEMA_NAME
     kept = exercise_file.store(cache_folder, folder.relative_to(display_root).as_posix() if folder.is_relative_to(display_root) else folder.name)
+    shared = exercise_file.shared_inputs(schema_path, bank.policy)
     pieces = [
-        exercise_file.load(file, file.relative_to(display_root).as_posix(), display_root, schema_path, bank.policy, kept)
+        exercise_file.load(file, file.relative_to(display_root).as_posix(), display_root, schema_path, bank.policy, kept,
+                           shared)
         for file in candidates(folder)
     ]
     loaded: list[Exercise] = []

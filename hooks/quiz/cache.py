@@ -66,9 +66,7 @@ class Store:
         self.folder = folder / kind if folder is not None else None
         self.kind = kind
         self.decode = decode
-        self.used: set[str] = set()
-        self.hits = 0
-        self.misses: list[str] = []  # keys computed anew in this session, in order
+        self.used: set[str] = set()  # keys this session asked for: prune() keeps only these
 
     def get(self, key: str):
         """The value for `key`, or None."""
@@ -76,14 +74,10 @@ class Store:
         with self._memory_lock:
             if (self.kind, key) in self._memory:
                 self._memory.move_to_end((self.kind, key))
-                self.hits += 1
                 return self._memory[(self.kind, key)]
         value = self._read(key)
-        if value is None:
-            self.misses.append(key)
-            return None
-        self.hits += 1
-        self._remember(key, value)
+        if value is not None:
+            self._remember(key, value)
         return value
 
     def put(self, key: str, value, payload) -> None:

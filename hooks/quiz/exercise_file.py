@@ -53,17 +53,22 @@ def store(folder: Path | None, exercises_shown: str) -> cache.Store:
     return cache.Store(folder, f"{KIND}/{exercises_shown.replace('/', '_')}", decode=from_payload)
 
 
-def load(file: Path, shown: str, root: Path, schema_path: Path, policy: Policy, kept: cache.Store | None) -> FilePiece:
-    """The piece of `file`, from `kept` when the same inputs made one before."""
+def shared_inputs(schema_path: Path, policy: Policy) -> str:
+    """What every file's piece depends on besides the file: the engine, the policy, the schema. Hashed once a load."""
+    return cache.key_of(cache.engine_version(), repr(policy), _bytes_of(schema_path))
+
+
+def load(file: Path, shown: str, root: Path, schema_path: Path, policy: Policy, kept: cache.Store,
+         shared: str) -> FilePiece:
+    """The piece of `file`, from `kept` when the same inputs (`shared`: shared_inputs) made one before."""
     raw, problems = yamlsource.read(file, root, shown)
     if raw is None:
         return FilePiece(file.stem, shown, tuple(problems))
-    key = cache.key_of(cache.engine_version(), shown, repr(policy), _bytes_of(schema_path), raw)
-    piece = kept.get(key) if kept is not None else None
-    if piece is None or piece.stem != file.stem:
+    key = cache.key_of(shared, shown, raw)  # the stem is part of the shown path
+    piece = kept.get(key)
+    if piece is None:
         piece = _make(file.stem, shown, raw, schema_path, policy)
-        if kept is not None:
-            kept.put(key, piece, to_payload(piece))
+        kept.put(key, piece, to_payload(piece))
     return piece
 
 

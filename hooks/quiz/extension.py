@@ -32,6 +32,9 @@ from markdown.preprocessors import Preprocessor
 
 from . import cache, pages, session as sessions, shortcodes
 
+# The extension as mkdocs.yml names it under markdown_extensions (this module).
+NAME = __name__
+
 # Runs first, on the page's text as the engine gave it; the second runs just
 # before Python-Markdown's raw_html postprocessor (30) puts raw HTML back.
 PAGE_PRIORITY = 50

@@ -47,7 +47,7 @@ def render_html(bank, outlines: dict, page_order: list[str], placed_on: dict[str
     number, taken = 0, set()
     for lesson in grouped:
         parts.append(
-            f'<section class="quiz-workbook__lesson" id="{esc(_anchor(lesson.page, taken))}">'
+            f'<section class="quiz-workbook__lesson" id="{esc(answer_key.lesson_anchor(LESSON_ID, lesson.page, taken))}">'
             f"<h2>{esc(lesson.title)}</h2>"
         )
         for entry in lesson.entries:
@@ -56,17 +56,6 @@ def render_html(bank, outlines: dict, page_order: list[str], placed_on: dict[str
         parts.append("</section>")
     parts.append("</div>")
     return "".join(parts)
-
-
-def _anchor(page: str, taken: set[str]) -> str:
-    """An id for a lesson's section, from its file name: the same from build to build."""
-    base = LESSON_ID.format(re.sub(r"[^A-Za-z0-9]+", "-", page.removesuffix(".md")).strip("-").lower() or "page")
-    anchor, count = base, 1
-    while anchor in taken:
-        count += 1
-        anchor = f"{base}-{count}"
-    taken.add(anchor)
-    return anchor
 
 
 def _question(ex: Exercise, number: int) -> str:
