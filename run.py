@@ -5,6 +5,7 @@
     python3 run.py build --edition instructor   # the instructor edition, into site-instructor/
     python3 run.py serve    # live preview on http://127.0.0.1:8000/ (--edition instructor too)
     python3 run.py zensical # check, then build with Zensical into site-zensical/
+    python3 run.py workbook # the workbook as a PDF, into dist/ (--edition instructor: with the answers)
     python3 run.py check    # check lessons and exercises, without building (--coverage: the table too)
     python3 run.py test     # run every test, browser tests included
     python3 run.py publish  # put site/ on the host as a new release (deploy/publish.py)
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 SITE = ROOT / "site"
 BUILD_REQUIREMENTS = ["requirements.txt"]
+PRINT_REQUIREMENTS = ["requirements-print.txt"]
 TEST_REQUIREMENTS = ["requirements-test.txt"]
 CONSTRAINTS = "constraints.txt"
 CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "chrome"]
@@ -58,7 +60,7 @@ def venv_python(environment: Path = VENV) -> Path:
 
 def ensure_packages(requirement_files: list[str]) -> Path:
     """Create .venv and install the pinned packages unless already current."""
-    return install_pinned(VENV, requirement_files, ["requirements.txt", CONSTRAINTS], CONSTRAINTS)
+    return install_pinned(VENV, requirement_files, ["requirements.txt", "requirements-print.txt", CONSTRAINTS], CONSTRAINTS)
 
 
 def ensure_zensical() -> Path:
@@ -134,9 +136,11 @@ def find_chromium() -> str | None:
     return None
 
 
-# Debian packages the tests run against: the browser, and the host a release
-# is published to (nginx serving it, an SSH server and rsync to publish over).
-HOST_TOOLS = {"nginx": "nginx", "sshd": "openssh-server", "rsync": "rsync", "ssh": "openssh-client"}
+# Debian packages the tests run against besides the browser: the host a release is
+# published to (nginx serving it, an SSH server and rsync to publish over), and
+# poppler's tools that read the workbook PDF back.
+HOST_TOOLS = {"nginx": "nginx", "sshd": "openssh-server", "rsync": "rsync", "ssh": "openssh-client",
+              "pdftotext": "poppler-utils"}
 SBIN = ["/usr/sbin", "/sbin"]
 
 
@@ -196,31 +200,38 @@ def has_cjk_font() -> bool:
     return listed.returncode == 0 and bool(listed.stdout.strip())
 
 
-def ensure_test_tools() -> dict[str, str]:
-    """Chromium, a Chinese font, nginx, sshd and rsync, or a plain message saying how to get them."""
-    missing = [package for tool, package in HOST_TOOLS.items() if not find_host_tool(tool)]
-    if not find_chromium():
-        missing.append("chromium")
+def ensure_browser(purpose: str) -> str:
+    """Chromium and a Chinese font (installed through apt-get where it can), or a plain message saying how to get them."""
+    missing = [] if find_chromium() else ["chromium"]
     if not has_cjk_font():
         missing.append(CJK_FONT_PACKAGE)
     if missing:
         apt_install(missing)
     if not has_cjk_font():
         fail(
-            "打印测试需要一种中文字体，但本机没有找到（fc-list :lang=zh 没有输出）。"
-            f"Debian/Ubuntu 上请以 root 运行：apt-get install {CJK_FONT_PACKAGE}。"
+            f"{purpose}需要一种中文字体，但本机没有找到（fc-list :lang=zh 没有输出）。"
+            f"Debian/Ubuntu 上请以 root 运行：apt-get install {CJK_FONT_PACKAGE}（或 fonts-noto-cjk）。"
         )
     chromium = find_chromium()
     if not chromium:
         fail(
-            "浏览器测试需要 Chromium，但本机没有找到。"
+            f"{purpose}需要 Chromium，但本机没有找到。"
             "Debian/Ubuntu 上请以 root 运行：apt-get install chromium；"
             "其他系统请安装 Chromium 或 Chrome，并把环境变量 COURSE_CHROMIUM 设为其可执行文件路径。"
         )
+    return chromium
+
+
+def ensure_test_tools() -> dict[str, str]:
+    """The browser and its font, nginx, sshd, rsync and poppler's pdftotext, or a plain message saying how to get them."""
+    missing = [package for tool, package in HOST_TOOLS.items() if not find_host_tool(tool)]
+    if missing:
+        apt_install(missing)
+    chromium = ensure_browser("浏览器和打印测试")
     still = [package for tool, package in HOST_TOOLS.items() if not find_host_tool(tool)]
     if still:
         fail(
-            f"发布和服务器测试需要 {'、'.join(still)}，但本机没有找到。"
+            f"发布、服务器和 PDF 测试需要 {'、'.join(still)}，但本机没有找到。"
             f"Debian/Ubuntu 上请以 root 运行：apt-get install {' '.join(still)}。"
         )
     return {"COURSE_CHROMIUM": chromium, "COURSE_NGINX": find_host_tool("nginx"), "COURSE_SSHD": find_host_tool("sshd")}
@@ -271,6 +282,28 @@ def build(python: Path, extra: list[str]) -> int:
     shutil.rmtree(retired, ignore_errors=True)
     print(f"构建完成：{site}{os.sep}index.html")
     return 0
+
+
+# Where the PDFs and the offline copy go (git-ignored).
+DIST = ROOT / "dist"
+# The page of each edition's build that holds the workbook: docs/workbook.md, and for
+# the instructors docs/instructors/workbook.md, which adds the answers as an appendix.
+WORKBOOK_PAGES = {"trainee": "workbook/index.html", "instructor": "instructors/workbook/index.html"}
+
+
+def workbook(extra: list[str]) -> int:
+    """Build an edition, then print its workbook page to dist/workbook-EDITION-VERSION.pdf."""
+    edition, rest = edition_args(extra)
+    if rest:
+        fail(f"workbook 命令只接受 --edition（收到：{' '.join(rest)}）。例如：python3 run.py workbook --edition instructor")
+    python = ensure_packages(PRINT_REQUIREMENTS)
+    chromium = ensure_browser("生成练习册 PDF ")
+    code = build(python, ["--edition", edition])
+    if code != 0:
+        return code
+    return call([str(python), str(ROOT / "deploy" / "workbook_pdf.py"), str(ROOT / EDITIONS[edition][1]),
+                 WORKBOOK_PAGES[edition], str(DIST), "--chromium", chromium, "--edition", edition],
+                cwd=ROOT, env=tool_env())
 
 
 # The trainee edition's nav and left-out folders (hooks/editions.py), read from mkdocs.yml as MkDocs reads it.
@@ -408,7 +441,7 @@ def call(command: list[str], **options) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "serve", "check", "zensical", "test", "publish", "rollback", "releases"}:
+    if not argv or argv[0] not in {"build", "serve", "check", "zensical", "workbook", "test", "publish", "rollback", "releases"}:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
@@ -419,6 +452,8 @@ def main(argv: list[str]) -> int:
         return build(ensure_packages(BUILD_REQUIREMENTS), extra)
     if command == "check":
         return check(extra)
+    if command == "workbook":
+        return workbook(extra)
     if command == "zensical":
         if extra:
             fail(f"zensical 命令不带参数（收到：{' '.join(extra)}）。请直接运行：python3 run.py zensical")

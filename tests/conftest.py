@@ -27,17 +27,9 @@ if sys.prefix != sys.base_prefix and (ROOT / "run.py").is_file():
     run.link_hooks(Path(sys.prefix))
     sys.path.remove(str(ROOT))
 
-# Without these flags Chromium keeps dialling outside hosts.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# How the project starts Chromium (deploy/chromium_flags.py): the PDF command and the tests alike.
+sys.path.insert(0, str(ROOT / "deploy"))
+from chromium_flags import CHROMIUM_ARGS  # noqa: E402
 
 
 def mkdocs_build(project: Path, out: Path, site_url: str | None = None,

@@ -113,7 +113,7 @@ def test_the_readme_pre_commit_hook_runs_the_check(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     hook = re.search(r"提交前自动检查.*?```sh\n(.*?)```", readme, re.S).group(1)
     project = copy_project(tmp_path / "repo")
-    for name in ("run.py", "requirements.txt", "requirements-test.txt", "constraints.txt"):
+    for name in ("run.py", "requirements.txt", "requirements-print.txt", "requirements-test.txt", "constraints.txt"):
         shutil.copy2(ROOT / name, project / name)
     (project / ".venv").symlink_to(ROOT / ".venv")  # the same pinned packages, already installed
     # run.py in the copy points the shared environment's hooks path at the copy: point it back after.

@@ -123,15 +123,19 @@ def render_html(bank, outlines: dict, page_order: list[str], href_for_page: Call
         f"每道题注明所在练习文件、题号和编号，可用“#{ANSWER_ID.format('编号')}”直接链接到这道题。</p>",
         f'<ul class="quiz-answers__lessons">{contents}</ul>' if contents else "",
     ]
+    # The workbook (quiz.workbook) numbers the same entries in the same order: its number is given too.
+    running = 0
     for lesson in grouped:
         parts.append(f'<h2 id="{esc(lesson.anchor)}">{esc(lesson.title)}</h2>')
-        parts += [_entry(entry, href_for_page, titles) for entry in lesson.entries]
+        for entry in lesson.entries:
+            running += 1
+            parts.append(_entry(entry, href_for_page, titles, running))
     parts.append(_broken(bank, exercise_problems, file_problems))
     parts.append("</div>")
     return "".join(parts)
 
 
-def _entry(entry: Entry, href_for_page, titles: dict) -> str:
+def _entry(entry: Entry, href_for_page, titles: dict, running: int) -> str:
     ex = entry.exercise
     page, anchor = ex.section_page, ex.section_anchor
     href = f"{href_for_page(page)}#{anchor}"
@@ -143,7 +147,8 @@ def _entry(entry: Entry, href_for_page, titles: dict) -> str:
     )
     return (
         f'<div class="quiz-answer" data-answer-type="{esc(ex.type)}">'
-        f'<h3 id="{esc(ANSWER_ID.format(ex.id))}">{esc(entry.stem)} 第 {entry.number} 题（{esc(ex.kind)}）</h3>'
+        f'<h3 id="{esc(ANSWER_ID.format(ex.id))}">{esc(entry.stem)} 第 {entry.number} 题（{esc(ex.kind)}）'
+        f'<span class="quiz-answer__workbook">练习册第 {running} 题</span></h3>'
         f'<p class="quiz-answer__source">练习文件 <code>{esc(ex.path)}</code>，编号 <code>{esc(ex.id)}</code>{difficulty}；'
         f'训练的小节：<a href="{esc(href)}">{esc(section)}</a>（<code>{esc(ex.section)}</code>）</p>'
         f'<div class="quiz-answer__prompt">{_prompt(ex)}</div>'
