@@ -125,3 +125,49 @@ def test_each_template_prints_on_a_sheet_of_its_own(served_site, page):
     for title in TEMPLATES:
         template = page.locator(".print-template", has=page.get_by_role("heading", name=title))
         assert template.locator("table").count() >= 1, title
+
+
+# What a lesson's exercises show on screen only: buttons, results, solutions, hints, progress.
+SCREEN_ONLY = [".quiz__actions", ".quiz__result", ".quiz__solution", ".quiz__hint", ".quiz-set__summary",
+               ".quiz__moves", ".quiz__feedbacks"]
+
+
+def test_a_lesson_prints_as_a_handout_with_its_exercises_as_questions(served_site, page):
+    from test_quiz_browser import answer_choice, answer_fill, exercise
+
+    page.goto(served_site.base_url + "positioning/")
+    page.wait_for_selector(".quiz .quiz__form")
+    # A trainee who answered on screen first: paper shows none of it.
+    quiz, key = exercise(page, "single")
+    answer_choice(page, quiz, key["answer"] if isinstance(key["answer"], list) else [key["answer"]])
+    page.wait_for_selector(".quiz__result:not(:empty)")
+    filled, key = exercise(page, "fill")
+    answer_fill(page, filled, ["试写的答案"] * filled.locator(".quiz__blank").count())
+    page.emulate_media(media="print")
+
+    assert visible_navigation(page) == []
+    quizzes = page.locator(".quiz")
+    assert quizzes.count() >= 5
+    for index in range(quizzes.count()):
+        one = quizzes.nth(index)
+        assert one.locator(".quiz__prompt").is_visible(), index
+        assert [s for s in SCREEN_ONLY if any(e.is_visible() for e in one.locator(s).all())] == [], index
+    style = """element => { const s = getComputedStyle(element);
+        return {color: s.color, appearance: s.appearance, height: element.getBoundingClientRect().height,
+                border: s.borderBottomStyle}; }"""
+    # A box to tick for every option, blank whatever was chosen.
+    for box in page.locator(".quiz__option input").all():
+        assert box.evaluate(style)["appearance"] == "none"
+    # A line for every blank and a box for every open answer, with nothing written in them.
+    for blank in page.locator(".quiz__blank").all():
+        seen = blank.evaluate(style)
+        assert seen["color"] == "rgba(0, 0, 0, 0)" and seen["border"] == "solid", seen
+    answers = page.locator(".quiz__answer").all()
+    assert answers
+    for box in answers:
+        assert box.evaluate(style)["height"] > 150
+    # Links read as text: the colour of the words around them.
+    link, paragraph = page.locator(".md-content p a").first, page.locator(".md-content p").first
+    assert link.evaluate("a => getComputedStyle(a).color") == paragraph.evaluate("p => getComputedStyle(p).color")
+    pdf = page.pdf(format="A4")
+    assert page_count(pdf) >= 3
