@@ -6,6 +6,7 @@
     python3 run.py serve    # live preview on http://127.0.0.1:8000/ (--edition instructor too)
     python3 run.py zensical # check, then build with Zensical into site-zensical/
     python3 run.py workbook # the workbook as a PDF, into dist/ (--edition instructor: with the answers)
+    python3 run.py offline  # the trainee edition as a zip to open from files, into dist/
     python3 run.py check    # check lessons and exercises, without building (--coverage: the table too)
     python3 run.py test     # run every test, browser tests included
     python3 run.py publish  # put site/ on the host as a new release (deploy/publish.py)
@@ -259,20 +260,27 @@ def edition_args(extra: list[str]) -> tuple[str, list[str]]:
     return edition, rest
 
 
+def mkdocs_build(python: Path, config: str, out: Path, extra: list[str], **env: str) -> int:
+    """A strict MkDocs build of `config` into `out`, which is removed again if the build fails."""
+    shutil.rmtree(out, ignore_errors=True)
+    code = subprocess.call(
+        [str(python), "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(out), *extra],
+        cwd=ROOT,
+        env=tool_env(**env),
+    )
+    if code != 0:
+        shutil.rmtree(out, ignore_errors=True)
+    return code
+
+
 def build(python: Path, extra: list[str]) -> int:
     """Build an edition into a fresh folder, then swap it in: its folder is whole or untouched."""
     edition, extra = edition_args(extra)
     config, folder = EDITIONS[edition]
     site = ROOT / folder
     staging = ROOT / f".site-staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    code = subprocess.call(
-        [str(python), "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(staging), *extra],
-        cwd=ROOT,
-        env=tool_env(),
-    )
+    code = mkdocs_build(python, config, staging, extra)
     if code != 0:
-        shutil.rmtree(staging, ignore_errors=True)
         print(f"构建失败，{folder}/ 保持原样。请按上面的提示修改后重试。", file=sys.stderr)
         return code
     retired = ROOT / f".site-retired-{os.getpid()}"
@@ -282,6 +290,22 @@ def build(python: Path, extra: list[str]) -> int:
     shutil.rmtree(retired, ignore_errors=True)
     print(f"构建完成：{site}{os.sep}index.html")
     return 0
+
+
+def offline_copy(extra: list[str]) -> int:
+    """Build the trainee edition to be opened from files (hooks/offline.py), and zip it into dist/."""
+    if extra:
+        fail(f"offline 命令不带参数（收到：{' '.join(extra)}）。请直接运行：python3 run.py offline")
+    python = ensure_packages(BUILD_REQUIREMENTS)
+    staging = ROOT / f".site-offline-{os.getpid()}"
+    code = mkdocs_build(python, EDITIONS["trainee"][0], staging, [], COURSE_OFFLINE="true")
+    if code != 0:
+        print("构建失败，没有生成离线副本。请按上面的提示修改后重试。", file=sys.stderr)
+        return code
+    try:
+        return call([sys.executable, str(ROOT / "deploy" / "offline_copy.py"), str(staging), str(DIST)], cwd=ROOT)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 # Where the PDFs and the offline copy go (git-ignored).
@@ -441,7 +465,7 @@ def call(command: list[str], **options) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "serve", "check", "zensical", "workbook", "test", "publish", "rollback", "releases"}:
+    if not argv or argv[0] not in {"build", "serve", "check", "zensical", "workbook", "offline", "test", "publish", "rollback", "releases"}:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
@@ -454,6 +478,8 @@ def main(argv: list[str]) -> int:
         return check(extra)
     if command == "workbook":
         return workbook(extra)
+    if command == "offline":
+        return offline_copy(extra)
     if command == "zensical":
         if extra:
             fail(f"zensical 命令不带参数（收到：{' '.join(extra)}）。请直接运行：python3 run.py zensical")

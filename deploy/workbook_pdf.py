@@ -17,12 +17,12 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 from chromium_flags import CHROMIUM_ARGS
+from whole_file import write_whole
 
 # Room below the text for the footer Chromium draws; the sides and top as the print stylesheet has them.
 MARGINS = {"top": "12mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
@@ -32,7 +32,6 @@ FOOTER = (
 )
 # How long a page may take to load from disk before the print gives up (milliseconds).
 LOAD_TIMEOUT = 60_000
-
 
 class PrintError(Exception):
     """Why no PDF was made; the message is for people."""
@@ -92,18 +91,6 @@ def print_pdf(page_file: Path, chromium: str, label: str) -> bytes:
             raise PrintError(f"Chromium 打印时出错：{str(error).splitlines()[0]}") from error
         finally:
             context.close()
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: list[str]) -> int:

@@ -17,6 +17,7 @@ import checklists
 import editions
 import lesson_check
 import mkdocs_messages
+import offline
 import release_info
 import search_segments
 import search_terms
@@ -46,6 +47,10 @@ def on_config(config):
     if config.nav:
         config.nav = editions.prune_nav(config.nav, edition)
     config.extra["course_progress_edition"] = editions.progress_key(edition)
+    # The offline copy (run.py offline): runs after Material's offline plugin, which would load the shim from a CDN.
+    if offline.enabled(config.plugins):
+        config.theme["features"] = offline.features(config.theme.get("features") or [])
+        config.extra["polyfills"] = offline.polyfills(config.extra.get("polyfills") or [])
     project_dir = Path(config.config_file_path).resolve().parent
     mkdocs_messages.install(project_dir, Path(config.docs_dir), strict_mode.console_handlers())
     try:

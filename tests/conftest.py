@@ -33,9 +33,11 @@ from chromium_flags import CHROMIUM_ARGS  # noqa: E402
 
 
 def mkdocs_build(project: Path, out: Path, site_url: str | None = None,
-                 config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
-    """Run the strict build of `project` (the edition `config` makes) into `out`; return the finished process."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+                 config: str = "mkdocs.yml", **variables: str) -> subprocess.CompletedProcess:
+    """Run the strict build of `project` (the edition `config` makes) into `out`; return the finished process.
+
+    `variables` are environment variables the build reads (COURSE_OFFLINE for the offline copy)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **variables)
     if site_url:
         env["SITE_URL"] = site_url
     return subprocess.run(
