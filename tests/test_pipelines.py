@@ -10,6 +10,7 @@ from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = ["python3 run.py test", "python3 run.py check", "python3 run.py build", "python3 run.py publish"]
+HANDOUTS = ["python3 run.py workbook", "python3 run.py workbook --edition instructor", "python3 run.py offline"]
 # Nothing secret may be written into a pipeline file.
 SECRET = re.compile(r"BEGIN [A-Z ]*PRIVATE KEY|ssh-(ed25519|rsa) AAAA|password\s*[:=]", re.I)
 
@@ -31,6 +32,10 @@ def test_gitlab_runs_test_build_publish_in_order_and_publishes_main_only():
     from quiz.cache import DEFAULT_FOLDER
 
     assert pipeline["build"]["cache"]["paths"] == [f"{DEFAULT_FOLDER}/"]
+    # The handouts (both workbooks, the offline copy) are built after the tests and kept as artifacts.
+    handouts = pipeline["handouts"]
+    assert handouts["stage"] == "build" and handouts["needs"] == ["test"]
+    assert handouts["script"] == HANDOUTS and handouts["artifacts"]["paths"] == ["dist/"]
     publish = pipeline["publish"]
     assert set(publish["needs"]) == {"test", "build"}
     assert publish["rules"] == [{"if": '$CI_COMMIT_BRANCH == "main"'}]
@@ -51,6 +56,9 @@ def test_actions_workflow_runs_test_build_publish_in_order_and_publishes_main_on
     assert publish["env"]["PUBLISH_TARGET"] == "${{ vars.PUBLISH_TARGET }}"
     assert publish["env"]["SSH_KEY"] == "${{ secrets.PUBLISH_SSH_KEY }}"
     assert steps[positions[2]]["env"]["SITE_URL"] == "${{ vars.SITE_URL }}"
+    made = next(i for i, run in enumerate(runs) if HANDOUTS[0] in run)
+    assert runs[made].split("\n")[:3] == HANDOUTS and positions[0] < made
+    assert steps[made + 1]["with"]["path"] == "dist/"
     assert not SECRET.search(text)
 
 
