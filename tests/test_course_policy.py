@@ -197,7 +197,7 @@ def test_the_real_course_passes_its_own_policy():
 def test_an_exercise_that_passes_check_passes_ci_content_tests(tmp_path):
     """A README-conformant exercise of each type added to a copy: check and the content tests agree."""
     project = copy_project(tmp_path / "project")
-    for name in ("tests", "pytest.ini"):
+    for name in ("tests", "pytest.ini", "deploy"):
         source = ROOT / name
         if source.is_dir():
             import shutil
