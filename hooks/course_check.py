@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import lesson_check
+import search_questions
+import search_words
 import typography
 from quiz.session import QuizSession
 
@@ -34,6 +36,9 @@ def problems_of(project_dir: Path) -> tuple[QuizSession, list[str], int]:
     for page, text in readable.items():
         for finding in typography.check_markdown(text, f"{DOCS_DIR}/{page}"):
             lines.append((finding.path, finding.line, finding.column, finding.message()))
+        _, asked = search_questions.read(text, f"{DOCS_DIR}/{page}", session.outlines().get(page, []))
+        lines += [(p.path, p.line, 0, p.format()) for p in asked]
+    lines += [(p.path, p.line, 0, p.format()) for p in search_words.read(project_dir)[1]]
     return session, [line for *_, line in sorted(set(lines))], len(texts)
 
 

@@ -21,7 +21,6 @@ import offline
 import release_info
 import search_segments
 import search_terms
-import search_worker
 import strict_mode
 import typography
 from quiz import cache, extension
@@ -119,10 +118,6 @@ def on_post_build(config):
     if reason:
         raise PluginError(reason)
     release_info.write_version_file(Path(config.site_dir), release)
-    try:
-        search_worker.patch_site(Path(config.site_dir))
-    except search_worker.WorkerPatchError as error:
-        raise PluginError(str(error)) from None
 
 
 def on_build_error(error):

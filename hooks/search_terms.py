@@ -26,23 +26,28 @@ class SearchSetupError(Exception):
 
 def read_terms(path: Path) -> list[str]:
     """Return the terms of a dictionary file: one per line, `#` starts a note."""
+    return [term for _, term in read_entries(path)]
+
+
+def read_entries(path: Path) -> list[tuple[int, str]]:
+    """(1-based line, text) of each line of a search word list that is not blank or a `#` note."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise SearchSetupError(
-            f"{path}：找不到搜索术语词典。请恢复该文件，每行写一个术语。"
+            f"{path}：找不到这个搜索词表。请恢复该文件，每行写一项。"
         ) from None
     except UnicodeDecodeError as error:
         line = text_line_of_offset(path.read_bytes(), error.start)
         raise SearchSetupError(
             f"{path}:{line}：文件不是 UTF-8 编码。请用编辑器“另存为”UTF-8 编码后重试。"
         ) from None
-    terms = []
-    for raw in text.splitlines():
-        term = raw.strip()
-        if term and not term.startswith("#"):
-            terms.append(term)
-    return terms
+    entries = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        entry = raw.strip()
+        if entry and not entry.startswith("#"):
+            entries.append((number, entry))
+    return entries
 
 
 def text_line_of_offset(data: bytes, offset: int) -> int:

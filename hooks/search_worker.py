@@ -1,4 +1,9 @@
-"""A one-character fix to Material's search worker for Chinese queries.
+"""Material's search worker as the site ships it: the course's search in front, and a one-character fix.
+
+The course's search (search_query.js beside this file) is put in front of
+the worker's own code: it answers the worker's messages itself (see there),
+and leaves them to Material's code only if it cannot set up. That code keeps
+the fix below, for that case.
 
 The worker splits a Chinese query into words it finds in the index, but its
 loop stops one character short (`end < query.length`), so a query that is
@@ -18,6 +23,7 @@ import re
 from pathlib import Path
 
 WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
+COURSE_SEARCH = Path(__file__).with_name("search_query.js")
 
 # for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)
 SHORT_LOOP = re.compile(
@@ -47,5 +53,10 @@ def patch_site(site_dir: Path) -> Path:
         raise WorkerPatchError(f"{site_dir}：没有找到唯一的搜索组件脚本（{WORKER_GLOB}）。")
     worker = workers[0]
     source = worker.read_text(encoding="utf-8")
-    worker.write_text(fix_query_segmentation(source), encoding="utf-8")
+    worker.write_text(with_course_search(fix_query_segmentation(source)), encoding="utf-8")
     return worker
+
+
+def with_course_search(source: str) -> str:
+    """The worker with the course's search in front of Material's code (which it wraps as it loads)."""
+    return COURSE_SEARCH.read_text(encoding="utf-8") + "\n" + source

@@ -156,5 +156,5 @@ def test_anchors_read_from_markdown_match_the_built_pages(instructor_site):
         headings = anchors.outline(text)
         built = instructor_site / (page[: -len("index.md")] if page.endswith("index.md") else page[:-3] + "/")
         html = (built / "index.html").read_text(encoding="utf-8")
-        ids = set(re.findall(r'<h[1-6] id="([^"]+)"', html))
+        ids = set(re.findall(r'<h[1-6][^>]*\bid="([^"]+)"', html))
         assert {h.anchor for h in headings if h.level > 1} <= ids, page

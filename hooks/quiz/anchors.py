@@ -20,6 +20,8 @@ default_slugify = slugify(case="lower")
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 ATTR_ID = re.compile(r"\s*\{[:\s]*[^}]*#([\w\-\u4e00-\u9fff]+)[^}]*\}\s*$")
+# attr_list's block at a heading's end without an id ({ .class }): not part of the title or its slug.
+ATTR_LIST = re.compile(r"\s*\{:?[ \t]*[.\w][^}]*\}\s*$")
 INLINE_MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
 
 
@@ -45,6 +47,8 @@ def outline(markdown: str, slug: Callable[[str, str], str] = default_slugify) ->
             text = text[: custom.start()]
             anchor = custom.group(1)
         else:
+            listed = ATTR_LIST.search(text)
+            text = text[: listed.start()] if listed else text
             plain = INLINE_MARKUP.sub(lambda m: m.group(1) or "", text)
             anchor = slug(plain, "-")
         title = INLINE_MARKUP.sub(lambda m: m.group(1) or "", text).strip()

@@ -13,7 +13,7 @@ import re
 
 from .course_rules import POLICY_FILE, relax
 from .fences import prose_lines
-from .pages import DocsPages
+from .pages import FRONT_MATTER, DocsPages
 from .policy import LessonRules
 from .problems import Problem
 
@@ -146,7 +146,8 @@ def _check_lesson(text: str, shown: str, rules: LessonRules) -> list[Problem]:
     if examples < rules.examples:
         problem(1, f"这一讲有 {examples} 个示例（example 提示框或“示例”小标题），要求至少 {rules.examples} 个。",
                 "补充示例，如“!!! example \"示例：……\"”。", "examples")
-    length = len(CJK.findall(text))
+    # The lesson's own words: not its front matter (search questions, boosts).
+    length = len(CJK.findall(FRONT_MATTER.sub("", text, count=1)))
     low, high = rules.characters
     if not low <= length <= high:
         problem(1, f"这一讲约 {length} 个汉字，要求 {low}～{high} 个。", "增删内容，让篇幅在要求的范围内。", "characters")
