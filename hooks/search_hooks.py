@@ -23,6 +23,8 @@ from quiz import anchors, policy, segment
 
 log = logging.getLogger("mkdocs.plugins.course_search")
 FOUND = "搜索问法或搜索词表问题"
+# How the lessons' rules know an example section (quiz.lesson_rules.EXAMPLE): its heading starts so.
+EXAMPLE_HEADING = "示例"
 
 words = None
 # The lessons' parts the course's rules require of each (policy.yml's lessons): pages and ## titles.
@@ -30,16 +32,17 @@ lessons = None
 questions: dict[str, list[str]] = {}
 practice: set[str] = set()
 recap: set[str] = set()
+examples: set[str] = set()
 
 
 def on_config(config):
-    global words, lessons, questions, practice, recap
+    global words, lessons, questions, practice, recap, examples
     project_dir = Path(config.config_file_path).resolve().parent
     words, problems = search_words.read(project_dir)
     if problems:
         raise PluginError("\n".join(p.format() for p in problems))
     lessons = policy.load(project_dir / "exercises", project_dir)[0].lessons  # its problems: exercise_hooks reports them
-    questions, practice, recap = {}, set(), set()
+    questions, practice, recap, examples = {}, set(), set(), set()
     return config
 
 
@@ -56,6 +59,7 @@ def on_page_content(html, page, config, files):
     practice.update(f"{page.url}#{anchor}" if anchor else page.url for anchor in search_index.practice_anchors(html))
     # The parts every lesson has (学习目标、小结 …), on any page that has them (the introduction too).
     recap.update(f"{page.url}#{h.anchor}" for h in outline if h.level == 2 and h.title in lessons.sections)
+    examples.update(f"{page.url}#{h.anchor}" for h in outline if h.level > 1 and h.title.startswith(EXAMPLE_HEADING))
     return html
 
 
@@ -63,7 +67,8 @@ def on_page_content(html, page, config, files):
 def on_post_build(config):
     site_dir = Path(config.site_dir)
     jieba = segment.require_jieba()
-    search_index.rewrite(site_dir, questions=questions, practice=practice, recap=recap, stopwords=words.stopwords,
+    search_index.rewrite(site_dir, questions=questions, practice=practice, recap=recap, examples=examples,
+                         stopwords=words.stopwords,
                          synonyms=words.synonyms, cut=jieba.cut, known=lambda word: bool(jieba.dt.FREQ.get(word)))
     try:
         search_worker.patch_site(site_dir)

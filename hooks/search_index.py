@@ -9,6 +9,8 @@ fields, added to the index after Material wrote it:
 - `weight` on a section every lesson has by the course's rules (学习目标、
   小结 … : policy.yml's lessons.sections): it recaps what other sections
   teach, and ranks below them (RECAP_WEIGHT);
+- `weight` on a section headed 示例 (EXAMPLE_WEIGHT): it shows what the
+  section it illustrates teaches;
 - `config.course`: the stop words and synonyms (hooks/search_words.py), and
   the index's words that jieba's dictionary knows, which the query is
   segmented against; so the hosted site and the offline copy (which
@@ -27,6 +29,8 @@ INDEX_PATH = Path("search") / "search_index.json"
 # A section whose text is mostly exercise prompts: a third of a teaching section's score.
 PRACTICE_WEIGHT = 0.3
 RECAP_WEIGHT = 0.4
+# A section headed 示例 (the lessons' rule for examples, quiz.lesson_rules): it shows what another teaches.
+EXAMPLE_WEIGHT = 0.7
 HEADING_ID = re.compile(r"<h[1-6][^>]*\bid=\"([^\"]+)\"")
 PRACTICE = re.compile(r"<section class=\"quiz-set\"")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -51,9 +55,9 @@ def segmented(text: str, cut) -> str:
 
 
 def enrich(index: dict, questions: dict[str, list[str]], practice: set[str], recap: set[str],
-           stopwords: list[str], synonyms: list[list[str]], cut, known) -> dict:
-    """The index with the course's fields; `questions`, `practice` and `recap` are keyed by location
-    (page URL#anchor); `known(word)` says whether jieba's dictionary has a word."""
+           stopwords: list[str], synonyms: list[list[str]], cut, known, examples: set[str] = frozenset()) -> dict:
+    """The index with the course's fields; `questions`, `practice`, `recap` and `examples` are keyed by
+    location (page URL#anchor); `known(word)` says whether jieba's dictionary has a word."""
     vocabulary = set()
     for doc in index.get("docs", []):
         location = doc.get("location", "")
@@ -64,6 +68,8 @@ def enrich(index: dict, questions: dict[str, list[str]], practice: set[str], rec
             doc["weight"] = PRACTICE_WEIGHT
         elif location in recap:
             doc["weight"] = RECAP_WEIGHT
+        elif location in examples:
+            doc["weight"] = EXAMPLE_WEIGHT
         for field in (doc.get("title", ""), doc.get("text", ""), *doc.get("questions", [])):
             vocabulary.update(word for word in re.split(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", field)
                               if len(word) > 1)

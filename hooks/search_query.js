@@ -32,7 +32,7 @@
   // Where a word stands, and how much that says about a section teaching it.
   var FIELD_WEIGHT = { title: 6, questions: 5, text: 1 };
   // How sure a match is: the word itself, a synonym, one character off, inside a longer word.
-  var MATCH_WEIGHT = { exact: 1, synonym: 0.9, slip: 0.7, inner: 0.55 };
+  var MATCH_WEIGHT = { exact: 1, synonym: 0.9, slip: 0.7, inner: 0.55, loose: 0.5 };
   // BM25's saturation and length normalisation for the text.
   var K1 = 1.2;
   var B = 0.75;
@@ -153,6 +153,7 @@
     this.vocabulary.forEach(function (word) { if (word.length > self.longest) self.longest = Math.min(word.length, 12); });
     this.innerCache = new Map();
     this.scoreCache = new Map();
+    this.looseCache = new Map();
   }
 
   Index.prototype.known = function (word) {
@@ -247,7 +248,7 @@
     var typed = [];
     (numerals(normalize(query)).match(PIECES) || []).forEach(function (piece) {
       (piece.match(SCRIPT_SPLIT) || []).forEach(function (part) {
-        if (HAN.test(part)) typed = typed.concat(self.slipped(self.segment(part)));
+        if (HAN.test(part)) typed = typed.concat(self.loose(self.slipped(self.segment(part))));
         else typed.push(part);
       });
     });
@@ -263,6 +264,39 @@
     return concepts;
   };
 
+  /* Characters left standing alone side by side are most often one word the index lacks
+     (社情民意 → 社 情 民 意): kept together, found through the two-character words in it
+     the index has (民意); alone again when it has none. */
+  Index.prototype.loose = function (pieces) {
+    var self = this;
+    var result = [];
+    var run = [];
+    function flush() {
+      var joined = run.join("");
+      var pairs = [];
+      for (var i = 0; i + 2 <= joined.length; i++) {
+        var pair = joined.slice(i, i + 2);
+        if (self.postings.has(pair) && !self.stopwords.has(pair) && pairs.indexOf(pair) < 0) pairs.push(pair);
+      }
+      if (run.length >= 2 && pairs.length) {
+        self.looseCache.set(joined, pairs);
+        result.push(joined);
+      } else {
+        result = result.concat(run);
+      }
+      run = [];
+    }
+    pieces.forEach(function (piece) {
+      if (piece.length === 1 && !self.stopwords.has(piece) && !(self.slipCache && self.slipCache.has(piece))) run.push(piece);
+      else {
+        if (run.length) flush();
+        result.push(piece);
+      }
+    });
+    if (run.length) flush();
+    return result;
+  };
+
   /* Runs of single unknown-looking characters joined back and mended when one
      character away from a known word: 信息亮 → 信息量, 为谁抱 → 为谁报. */
   Index.prototype.slipped = function (pieces) {
@@ -276,8 +310,9 @@
         var window = pieces.slice(i, i + span);
         var joined = window.join("");
         var hasSingle = window.some(function (p) { return p.length === 1 && !self.stopwords.has(p); });
-        if (joined.length < 2 || !hasSingle || self.postings.has(joined)) continue;
-        var near = self.slips(joined);
+        var hasStopword = window.some(function (p) { return self.stopwords.has(p); });
+        if (joined.length < 2 || !hasSingle || hasStopword || self.postings.has(joined)) continue;
+        var near = self.slips(joined).filter(function (word) { return !self.stopwords.has(word); });
         if (near.length === 1 || (near.length > 1 && joined.length >= 3)) mended = { span: span, words: near, typed: joined };
       }
       if (mended) {
@@ -304,9 +339,15 @@
       var key = tokens.join(" ");
       if (seen.has(key)) return;
       seen.add(key);
-      list.push({ tokens: tokens, weight: weight });
+      list.push({ tokens: tokens, weight: weight, anywhere: anywhere });
     }
+    var anywhere = true;
     var slips = self.slipCache && self.slipCache.get(word);
+    var pairs = self.looseCache.get(word);
+    if (pairs) {
+      pairs.forEach(function (pair) { add([pair], MATCH_WEIGHT.loose); });
+      return list;
+    }
     if (slips) {
       slips.forEach(function (near) { add([near], MATCH_WEIGHT.slip / Math.sqrt(slips.length)); });
     } else {
@@ -323,6 +364,7 @@
     });
     // Inside longer words, for a word the index has rarely or never on its own (纽带 in 桥梁纽带).
     var own = self.postings.get(word);
+    anywhere = false;
     if (word.length >= 2 && HAN.test(word) && (!own || own.length <= RARE)) {
       self.inner(word).forEach(function (longer) { add([longer], MATCH_WEIGHT.inner); });
     }
@@ -332,19 +374,21 @@
   /* How strongly one word speaks for each section that holds it: doc -> [score, where]. A word
      that stands inside a heading or a question counts there even when jieba cut it otherwise
      (推动 in the heading 推动落实的重要手段). */
-  Index.prototype.wordScores = function (word) {
-    if (this.scoreCache.has(word)) return this.scoreCache.get(word);
+  Index.prototype.wordScores = function (word, anywhere) {
+    var key = (anywhere ? "*" : "") + word;
+    if (this.scoreCache.has(key)) return this.scoreCache.get(key);
     var list = this.postings.get(word) || [];
     var scores = new Map();
     var total = this.docs.length;
     var idf = Math.log(1 + (total - list.length + 0.5) / (list.length + 0.5));
-    this.scoreCache.set(word, scores);
-    if (word.length >= 2) {
+    this.scoreCache.set(key, scores);
+    // Only for a word as the trainee typed it (or its synonym): the indexed words a match found stand whole.
+    if (anywhere && word.length >= 2) {
       this.docs.forEach(function (entry, number) {
         var inTitle = entry.heading.indexOf(word) >= 0;
         var inAsked = !inTitle && entry.asked.indexOf(word) >= 0;
         if (inTitle || inAsked) {
-          scores.set(number, [idf * (inTitle ? FIELD_WEIGHT.title : FIELD_WEIGHT.questions), inTitle ? "title" : "questions"]);
+          scores.set(number, [idf * (inTitle ? FIELD_WEIGHT.title : FIELD_WEIGHT.questions), inTitle ? "title" : "questions", inTitle]);
         }
       });
     }
@@ -357,7 +401,9 @@
       var before = scores.get(posting[0]);
       var placed = before ? before[0] : idf * (FIELD_WEIGHT.title * (posting[1] ? 1 : 0) + FIELD_WEIGHT.questions * (posting[2] ? 1 : 0));
       var where = before ? before[1] : posting[1] ? "title" : posting[2] ? "questions" : "text";
-      scores.set(posting[0], [placed + idf * text, where]);
+      // Whether the word can be seen on the page (its heading or text), to highlight it there.
+      var visible = (before && before[2]) || posting[1] > 0 || tf > 0;
+      scores.set(posting[0], [placed + idf * text, where, visible]);
     });
     return scores;
   };
@@ -372,22 +418,36 @@
       concept.alternatives.forEach(function (alternative) {
         var combined = null;
         alternative.tokens.forEach(function (token) {
-          var scores = self.wordScores(token);
+          var scores = self.wordScores(token, alternative.anywhere);
           if (combined === null) {
             combined = new Map();
-            scores.forEach(function (value, doc) { combined.set(doc, [value[0], value[1]]); });
+            scores.forEach(function (value, doc) { combined.set(doc, [value[0], value[1], value[2]]); });
           } else {
             combined.forEach(function (value, doc) {
               var other = scores.get(doc);
               if (!other) combined.delete(doc);
-              else value[0] = Math.min(value[0], other[0]);
+              else {
+                value[0] = Math.min(value[0], other[0]);
+                value[2] = value[2] && other[2];
+              }
             });
           }
         });
+        var tokens = alternative.tokens.join("");
         (combined || new Map()).forEach(function (value, doc) {
           var score = value[0] * alternative.weight;
           var current = best.get(doc);
-          if (!current || score > current[0]) best.set(doc, [score, alternative.tokens.join(""), value[1]]);
+          if (!current) best.set(doc, current = [0, "", "text", "", 0]);
+          if (score > current[0]) {
+            current[0] = score;
+            current[1] = tokens;
+            current[2] = value[1];
+          }
+          // The best of the words that stand on the page: what its highlight marks.
+          if (value[2] && score > current[4]) {
+            current[3] = tokens;
+            current[4] = score;
+          }
         });
       });
       best.forEach(function (value, doc) {
@@ -397,7 +457,7 @@
         state.matched += 1;
         if (value[2] !== "text") state.headed += 1;
         if (value[2] === "title") state.titled += value[1].length;
-        state.found.set(number, value[1]);
+        if (value[3]) state.found.set(number, value[3]);
       });
     });
     var ranked = [];
@@ -444,8 +504,12 @@
     var doc = entry.doc;
     var terms = {};
     var marked = [];
+    // What the page it leads to highlights (Material's ?h=): whole words; a lone Chinese character
+    // (找 of 怎么找) would light up all over the page, so it is left out unless it is all there is.
+    var whole = concepts.some(function (concept) { return !(HAN.test(concept.word) && concept.word.length === 1); });
     concepts.forEach(function (concept, number) {
       var token = hit.state.found.get(number);
+      if (whole && HAN.test(concept.word) && concept.word.length === 1) return;
       if (token) {
         terms[token] = true;
         marked.push(token);

@@ -14,9 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import autocorrect_py
 
+from quiz.pages import FRONT_MATTER
+
 CONTEXT = 6  # characters shown on each side of a change
+# A front matter line's words: a list item's, a key's value (quoted or not), a note's.
+FRONT_MATTER_WORDS = re.compile(
+    r"""^\s*(?:-\s+|#\s*|(?:"[^"]*"|'[^']*'|[^:#"']+):\s+)["']?(?P<words>[^"'#]*?)["']?\s*$""")
 # How the strict verdict names what this check found.
 FOUND = "中文排版问题"
 
@@ -54,7 +61,25 @@ def changed_span(old: str, new: str) -> tuple[str, str]:
 
 
 def check_markdown(text: str, path: str) -> list[Finding]:
-    """Every typography finding in one Markdown document."""
+    """Every typography finding in one Markdown document.
+
+    Its front matter is YAML: the colon after a key is syntax, not a half-width
+    colon in Chinese text, so only the words in it are checked (what follows
+    "- ", a key's value, a # note), each where it stands."""
+    found = FRONT_MATTER.match(text)
+    if not found:
+        return _lint(text, path)
+    head = found.group(0)
+    findings = _lint("\n" * head.count("\n") + text[found.end():], path)
+    for number, line in enumerate(head.splitlines(), start=1):
+        words = FRONT_MATTER_WORDS.match(line)
+        if words and words.group("words"):
+            for item in autocorrect_py.lint_for(words.group("words"), "front-matter.txt").lines:
+                findings.append(Finding(path, number, words.start("words") + item.col, item.old, item.new))
+    return sorted(findings, key=lambda f: (f.line, f.column))
+
+
+def _lint(text: str, path: str) -> list[Finding]:
     result = autocorrect_py.lint_for(text, path)
     return [
         Finding(path=path, line=item.line, column=item.col, old=item.old, new=item.new)

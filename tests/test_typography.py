@@ -52,3 +52,12 @@ def test_checklist_checkboxes_are_hidden_from_screen_readers():
 
     html = '<li class="task-list-item"><label class="task-list-control"><input type="checkbox" disabled/><span></span></label> 问题</li>'
     assert '<input type="checkbox" disabled aria-hidden="true" tabindex="-1"/>' in checklists.hide_decorative_checkboxes(html)
+
+
+def test_front_matter_keys_are_yaml_and_its_words_are_checked():
+    text = ("---\n# 学员常问的问法,挂在小节上\nquestions:\n  信息量:\n    - 什么是信息量\n    - 信息量大,好不好\n"
+            "search:\n  boost: 0.5\n---\n\n# 标题\n\n正文。\n")
+    found = typography.check_markdown(text, "docs/lesson.md")
+    # The colon after 信息量 is YAML's; the commas in the note and the question are Chinese text's.
+    assert [(f.line, f.column) for f in found] == [(2, 3), (6, 7)], [f.message() for f in found]
+    assert all("，" in f.new for f in found)
