@@ -105,6 +105,12 @@ def test_from_file_search_finds_a_term_and_an_exercise_keeps_its_answer(unzipped
     page.wait_for_selector(".md-search-result__item", timeout=20_000)
     links = [unquote(a.get_attribute("href")) for a in page.locator(".md-search-result__item").first.locator("a").all()]
     assert links[0].startswith((unzipped / "positioning.html").as_uri()), links
+    # A question as a trainee types it finds the section that answers it, as on the hosted site.
+    page.fill(SEARCH_FIELD, "")
+    page.keyboard.insert_text("信息里要有多少干货才值得报")
+    page.wait_for_function("() => document.querySelector('.md-search-result__item a')?.href.includes('#')")
+    first = unquote(page.locator(".md-search-result__item").first.locator("a").first.get_attribute("href"))
+    assert first.startswith((unzipped / "positioning.html").as_uri()) and first.endswith("#信息量"), first
     page.locator(".md-search-result__item").first.locator("a").first.click()
     page.wait_for_url(re.compile(r"positioning\.html"))
     # The lesson's exercises start, and an answer is kept across a reload.
