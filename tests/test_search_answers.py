@@ -73,3 +73,24 @@ def test_a_query_of_question_words_only_still_answers(served_site, page):
     enter_like_an_input_method(page, "是什么")
     page.wait_for_selector(".md-search-result__meta")
     assert page.script_errors == []
+
+
+def all_shown(page) -> list[str]:
+    """Every result link in the order shown, as page#anchor relative to the site."""
+    page.wait_for_selector(".md-search-result__item")
+    return [unquote(a.get_attribute("href")) for a in page.locator("a.md-search-result__link").all()]
+
+
+def test_exercise_prompts_stay_findable_below_the_teaching_section(served_site, page):
+    page.goto(served_site.base_url, wait_until="networkidle")
+    # Words only an exercise's prompt has: its lesson's practice section is found.
+    enter_like_an_input_method(page, "农村自建房安全隐患排查")
+    assert any(urlsplit(link).fragment == "练习" for link in all_shown(page)[:5])
+    # A term the prompts use again and again: the section teaching it comes first, the practice after.
+    page.fill(SEARCH_FIELD, "")
+    enter_like_an_input_method(page, "信息量")
+    page.wait_for_function("() => document.querySelector('.md-search-result__item a')?.href.includes('%E4%BF%A1%E6%81%AF%E9%87%8F')")
+    fragments = [urlsplit(link).fragment for link in all_shown(page) if "/positioning/" in link]
+    assert fragments[0] == "信息量"
+    if "练习" in fragments:
+        assert fragments.index("练习") > fragments.index("信息量")
