@@ -650,8 +650,8 @@ def parse_args(argv=None):
 
 
 def chromium_executable() -> str:
-    executable = os.environ.get("COURSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).exists():
+    executable = os.environ.get("COURSE_CHROMIUM") or shutil.which("chromium")
+    if not executable or not Path(executable).exists():
         raise SystemExit("no Chromium: install Debian's chromium or name it in COURSE_CHROMIUM (never downloaded)")
     return executable
 
