@@ -475,28 +475,26 @@
     return { items: this.groups(ranked, concepts) };
   };
 
-  /* Material's result shape: a list per page; its renderer shows a page's
-     document (no '#') as the group's head if there is one, else the last
-     document. So a group is the other sections best first, then the best
-     section, which is shown first with its heading; the page itself heads
-     its group only when it is the best match. */
+  /* Material's result shape: a list of groups, each of one page's documents; its renderer
+     shows a page's document (no '#') as the group's head if there is one, else the last
+     document. Sections follow one another by score: those of one page side by side make a
+     group, whose best section is put last so that it is shown first, with its heading; the
+     page itself heads a group only when it is the best match of it. */
   Index.prototype.groups = function (ranked, concepts) {
     var self = this;
-    var byPage = new Map();
+    var runs = [];
     ranked.forEach(function (hit) {
       var page = self.docs[hit.doc].page;
-      var list = byPage.get(page);
-      if (!list) byPage.set(page, list = []);
-      list.push(hit);
+      var last = runs[runs.length - 1];
+      if (last && last.page === page) last.hits.push(hit);
+      else runs.push({ page: page, hits: [hit] });
     });
-    var groups = [];
-    byPage.forEach(function (hits) {
-      var best = hits[0];
-      var rest = hits.slice(1).filter(function (hit) { return !self.docs[hit.doc].isPage; });
+    return runs.map(function (run) {
+      var best = run.hits[0];
+      var rest = run.hits.slice(1).filter(function (hit) { return !self.docs[hit.doc].isPage; });
       var shown = self.docs[best.doc].isPage ? [best].concat(rest) : rest.concat([best]);
-      groups.push(shown.map(function (hit) { return self.result(hit, concepts, hit === best); }));
+      return shown.map(function (hit) { return self.result(hit, concepts, hit === best); });
     });
-    return groups;
   };
 
   Index.prototype.result = function (hit, concepts, head) {
