@@ -158,3 +158,10 @@ def test_anchors_read_from_markdown_match_the_built_pages(instructor_site):
         html = (built / "index.html").read_text(encoding="utf-8")
         ids = set(re.findall(r'<h[1-6][^>]*\bid="([^"]+)"', html))
         assert {h.anchor for h in headings if h.level > 1} <= ids, page
+
+
+def test_a_front_matter_note_is_not_a_heading():
+    from quiz import anchors
+
+    markdown = "---\n# 搜索问法的说明\nquestions:\n  信息量:\n    - 什么是信息量\n---\n\n# 第一讲\n\n## 信息量\n"
+    assert [(h.title, h.level, h.line) for h in anchors.outline(markdown)] == [("第一讲", 1, 8), ("信息量", 2, 10)]
