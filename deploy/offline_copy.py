@@ -15,12 +15,12 @@ that name is whole or absent. Only the standard library.
 from __future__ import annotations
 
 import io
-import json
 import re
 import sys
 import zipfile
 from pathlib import Path
 
+from built_site import NotBuilt, release
 from whole_file import write_whole
 
 COMPRESSION = zipfile.ZIP_DEFLATED
@@ -29,15 +29,9 @@ FILE_MODE = 0o644
 # A zip cannot date anything before 1980; a build without a known date gets this.
 EARLIEST = (1980, 1, 1, 0, 0, 0)
 
+
 class PackError(Exception):
     """Why no zip was made; the message is for people."""
-
-
-def release(site: Path) -> dict:
-    try:
-        return json.loads((site / "version.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise PackError(f"{site}/version.json 读不出来（{error}）：请用 python3 run.py offline 构建。") from error
 
 
 def zip_name(info: dict) -> str:
@@ -85,10 +79,10 @@ def main(argv: list[str]) -> int:
     try:
         if not (site / "index.html").is_file():
             raise PackError(f"{site} 里没有 index.html：请用 python3 run.py offline 构建。")
-        info = release(site)
+        info = release(site, "python3 run.py offline")
         name = zip_name(info)
         write_whole(out_dir / name, pack(site, name.removesuffix(".zip"), entry_date(info)))
-    except (PackError, OSError) as error:
+    except (PackError, NotBuilt, OSError) as error:
         print(f"错误：离线副本没有生成。{error}", file=sys.stderr)
         return 1
     print(f"离线副本已生成：{out_dir / name}（解压后打开其中的 index.html）")

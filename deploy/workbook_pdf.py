@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import sys
 import tempfile
 from pathlib import Path
 
 from chromium_flags import CHROMIUM_ARGS
+from built_site import NotBuilt, release
 from whole_file import write_whole
 
 # Room below the text for the footer Chromium draws; the sides and top as the print stylesheet has them.
@@ -33,16 +33,9 @@ FOOTER = (
 # How long a page may take to load from disk before the print gives up (milliseconds).
 LOAD_TIMEOUT = 60_000
 
+
 class PrintError(Exception):
     """Why no PDF was made; the message is for people."""
-
-
-def release(site: Path) -> dict:
-    """The build's version.json (hooks/release_info.py): version, edition, date, commit."""
-    try:
-        return json.loads((site / "version.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise PrintError(f"{site}/version.json 读不出来（{error}）：请先用 python3 run.py build 构建站点。") from error
 
 
 def pdf_name(edition: str, info: dict) -> str:
@@ -105,11 +98,11 @@ def main(argv: list[str]) -> int:
     try:
         if not page_file.is_file():
             raise PrintError(f"构建结果里没有练习册页面 {page_file}：请确认导航中有含 <!-- exercise-workbook --> 的页面。")
-        info = release(args.site)
+        info = release(args.site, "python3 run.py build")
         data = print_pdf(page_file, args.chromium, footer_label(info))
         out = args.out_dir / pdf_name(args.edition, info)
         write_whole(out, data)
-    except (PrintError, OSError) as error:
+    except (PrintError, NotBuilt, OSError) as error:
         print(f"错误：练习册 PDF 没有生成。{error}", file=sys.stderr)
         return 1
     print(f"练习册 PDF 已生成：{out}")

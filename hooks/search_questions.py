@@ -23,12 +23,11 @@ It imports nothing from MkDocs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import yaml
 
 from quiz.pages import FRONT_MATTER
 from quiz.rules import closest_first
+from search_words import SearchProblem
 
 FIELD = "questions"
 # Enough for the ways people ask; more would drown the section's own words.
@@ -36,36 +35,27 @@ MOST_PER_SECTION = 12
 LONGEST = 40
 
 
-@dataclass(frozen=True, order=True)
-class QuestionProblem:
-    path: str
-    line: int
-    message: str
-    fix: str = ""
-
-    def format(self) -> str:
-        fix = f" 修改方法：{self.fix}" if self.fix else ""
-        return f"{self.path}:{self.line}：[搜索问法] {self.message}{fix}"
+KIND = "搜索问法"
 
 
-def read(markdown: str, shown: str, headings) -> tuple[dict[str, list[str]], list[QuestionProblem]]:
+def read(markdown: str, shown: str, headings) -> tuple[dict[str, list[str]], list[SearchProblem]]:
     """anchor -> the questions attached to that heading, and the problems; `headings` is the page's outline."""
     found = FRONT_MATTER.match(markdown)
     if not found or f"{FIELD}:" not in found.group(1):
         return {}, []
     offset = 1  # the front matter's YAML starts on the line after ---
-    problems: list[QuestionProblem] = []
+    problems: list[SearchProblem] = []
 
     def problem(node, message: str, fix: str = "") -> None:
-        problems.append(QuestionProblem(shown, offset + node.start_mark.line + 1, message, fix))
+        problems.append(SearchProblem(shown, offset + node.start_mark.line + 1, message, fix, KIND))
 
     try:
         root = yaml.compose(found.group(1), Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = offset + (mark.line + 1 if mark else 1)
-        return {}, [QuestionProblem(shown, line, "页面开头的设置（front matter）不是有效的 YAML。",
-                                    "检查缩进和冒号：每个标题后写冒号，问题各占一行，以“- ”开头。")]
+        return {}, [SearchProblem(shown, line, "页面开头的设置（front matter）不是有效的 YAML。",
+                                  "检查缩进和冒号：每个标题后写冒号，问题各占一行，以“- ”开头。", KIND)]
     node = _value(root, FIELD)
     if node is None:
         return {}, []

@@ -30,15 +30,18 @@ SEPARATORS = re.compile(r"[\s、，,]+")
 
 
 @dataclass(frozen=True, order=True)
-class WordProblem:
+class SearchProblem:
+    """A mistake in what the search reads (a word list, a lesson's questions), where it stands."""
+
     path: str
     line: int
     message: str
     fix: str = ""
+    kind: str = "搜索词表"
 
     def format(self) -> str:
         fix = f" 修改方法：{self.fix}" if self.fix else ""
-        return f"{self.path}:{self.line}：[搜索词表] {self.message}{fix}"
+        return f"{self.path}:{self.line}：[{self.kind}] {self.message}{fix}"
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,8 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFKC", word).lower()
 
 
-def read(project_dir: Path) -> tuple[SearchWords, list[WordProblem]]:
-    problems: list[WordProblem] = []
+def read(project_dir: Path) -> tuple[SearchWords, list[SearchProblem]]:
+    problems: list[SearchProblem] = []
     stopwords = _stopwords(project_dir, problems)
     synonyms = _synonyms(project_dir, problems, set(stopwords))
     return SearchWords(stopwords, synonyms), problems
@@ -64,7 +67,7 @@ def _entries(project_dir: Path, relative: Path, problems: list) -> list[tuple[in
         return read_entries(project_dir / relative)
     except SearchSetupError as error:
         found = re.match(r"^.*?:(\d+)：", str(error))
-        problems.append(WordProblem(relative.as_posix(), int(found.group(1)) if found else 1,
+        problems.append(SearchProblem(relative.as_posix(), int(found.group(1)) if found else 1,
                                     str(error).split("：", 1)[1]))
         return []
 
@@ -74,7 +77,7 @@ def _stopwords(project_dir: Path, problems: list) -> list[str]:
     for line, entry in _entries(project_dir, STOPWORDS_PATH, problems):
         word = fold(entry)
         if not WORD.match(word):
-            problems.append(WordProblem(STOPWORDS_PATH.as_posix(), line, f"“{entry}”不是一个词：每行只写一个词，不带标点和空格。",
+            problems.append(SearchProblem(STOPWORDS_PATH.as_posix(), line, f"“{entry}”不是一个词：每行只写一个词，不带标点和空格。",
                                         "把它拆成几行，每行一个词。"))
         elif word not in words:
             words.append(word)
@@ -88,18 +91,18 @@ def _synonyms(project_dir: Path, problems: list, stopwords: set[str]) -> list[li
         words = [fold(word) for word in SEPARATORS.split(entry) if word]
         bad = [word for word in words if not WORD.match(word)]
         if bad:
-            problems.append(WordProblem(path, line, f"“{bad[0]}”里有标点：同一组的词之间只用空格或顿号分开。", "删去词语中的标点。"))
+            problems.append(SearchProblem(path, line, f"“{bad[0]}”里有标点：同一组的词之间只用空格或顿号分开。", "删去词语中的标点。"))
             continue
         if len(set(words)) < 2:
-            problems.append(WordProblem(path, line, f"“{entry}”只有一个词：一行写一组意思相同的词，至少两个。",
+            problems.append(SearchProblem(path, line, f"“{entry}”只有一个词：一行写一组意思相同的词，至少两个。",
                                         "例如：名次 排位 排名。"))
             continue
         for word in words:
             if word in stopwords:
-                problems.append(WordProblem(path, line, f"“{word}”也在 {STOPWORDS_PATH.as_posix()} 里：搜索会把它当作问句用词丢掉，同义词不起作用。",
+                problems.append(SearchProblem(path, line, f"“{word}”也在 {STOPWORDS_PATH.as_posix()} 里：搜索会把它当作问句用词丢掉，同义词不起作用。",
                                             "从其中一个文件里删去它。"))
             elif word in first_seen:
-                problems.append(WordProblem(path, line, f"“{word}”已写在第 {first_seen[word]} 行的另一组里。",
+                problems.append(SearchProblem(path, line, f"“{word}”已写在第 {first_seen[word]} 行的另一组里。",
                                             "把两组合并成一行，或删去其中一处。"))
             else:
                 first_seen[word] = line
