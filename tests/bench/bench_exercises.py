@@ -662,17 +662,18 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join([line(header), sep] + [line(r) for r in rows])
 
 
-def git_state() -> str:
-    """HEAD and whether the engine files differ from it: the figures belong to that code."""
+def git_state(paths=None, clean: str = "engine clean") -> str:
+    """HEAD and whether the measured code (`paths`; the engine's by default) differs from it: the figures
+    belong to that code."""
     def git(*args):
         try:
             return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout
         except (OSError, subprocess.SubprocessError):
             return ""
     head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    dirty = git("status", "--porcelain", "--", "hooks", "exercises", "mkdocs.yml", *ASSETS)
+    dirty = git("status", "--porcelain", "--", *(paths or ["hooks", "exercises", "mkdocs.yml", *ASSETS]))
     changed = [line[3:] for line in dirty.splitlines() if line.strip()]
-    return head + (f" + uncommitted changes in {', '.join(changed)}" if changed else " (engine clean)")
+    return head + (f" + uncommitted changes in {', '.join(changed)}" if changed else f" ({clean})")
 
 
 def report(figures: dict) -> str:

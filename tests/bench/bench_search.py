@@ -497,15 +497,7 @@ def machine() -> str:
 
 
 def git_state() -> str:
-    def git(*args):
-        try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout
-        except (OSError, subprocess.SubprocessError):
-            return ""
-    head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    dirty = git("status", "--porcelain", "--", "hooks", "search", "docs/javascripts", "overrides", "mkdocs.yml")
-    changed = [line[3:] for line in dirty.splitlines() if line.strip()]
-    return head + (f" + uncommitted changes in {', '.join(changed)}" if changed else " (search code clean)")
+    return synthetic.git_state(["hooks", "search", "docs/javascripts", "overrides", "mkdocs.yml"], "search code clean")
 
 
 def report(f: dict) -> str:
