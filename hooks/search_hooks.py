@@ -1,6 +1,6 @@
 """MkDocs events for the course's search; the work is done in sibling modules, which tests import.
 
-    on_config       the word lists (search_words): a problem stops the build
+    on_config       the word lists (search_words): each problem reported, the strict build stops at its end
     on_page_content each page's questions (search_questions), its exercise sections and its recaps (search_index)
     on_post_build   the index enriched (search_index), then the worker (search_worker), before
                     Material's offline plugin copies the index into a script (priority -100)
@@ -38,9 +38,11 @@ examples: set[str] = set()
 def on_config(config):
     global words, lessons, questions, practice, recap, examples
     project_dir = Path(config.config_file_path).resolve().parent
+    # Reported like the lessons' problems, so that one build lists them all; a strict build then stops.
     words, problems = search_words.read(project_dir)
-    if problems:
-        raise PluginError("\n".join(p.format() for p in problems))
+    for problem in problems:
+        log.warning(problem.format())
+    strict_mode.found(FOUND, len(problems))
     lessons = policy.load(project_dir / "exercises", project_dir)[0].lessons  # its problems: exercise_hooks reports them
     questions, practice, recap, examples = {}, set(), set(), set()
     return config

@@ -143,12 +143,17 @@ def test_check_and_the_strict_build_report_a_question_on_a_missing_heading(tmp_p
     assert "本页没有“找病根”这个标题" in built.stderr and "Traceback" not in built.stderr
 
 
-def test_a_bad_word_list_stops_the_build_with_its_line(tmp_path):
+def test_a_bad_word_list_stops_the_build_with_every_problem_listed(tmp_path):
     project = copy_project(tmp_path / "p")
     write(project, "synonyms.txt", "名次 排位\n病根\n")
+    lesson = project / "docs" / "research.md"
+    lesson.write_text("---\nquestions:\n  找病根:\n    - 病根在哪\n---\n" + lesson.read_text(encoding="utf-8").split("---\n", 2)[-1]
+                      if lesson.read_text(encoding="utf-8").startswith("---\n") else lesson.read_text(encoding="utf-8"), encoding="utf-8")
     built = mkdocs_build(project, tmp_path / "site")
     assert built.returncode != 0
+    # The word list and the lesson's question, both: the build does not stop at the first.
     assert "search/synonyms.txt:2：[搜索词表]" in built.stderr and "Traceback" not in built.stderr
+    assert "本页没有“找病根”这个标题" in built.stderr
 
 
 def test_questions_are_in_the_index_and_not_on_the_page(served_site):
