@@ -22,12 +22,21 @@
    If anything here fails while setting up, Material's own search takes over. */
 (function () {
   "use strict";
+  try {
+    install();
+  } catch (error) {
+    console.error("课程搜索无法启动，改用主题自带的搜索：", error);
+  }
 
-  var HAN = /\p{sc=Han}/u;
-  var HAN_RUN = /\p{sc=Han}+/gu;
-  // Latin letters and digits, or a run of Chinese, or anything else that is not a separator.
-  var PIECES = /[\p{L}\p{N}]+/gu;
-  var SCRIPT_SPLIT = /\p{sc=Han}+|[^\p{sc=Han}]+/gu;
+  function install() {
+
+  // Built at run time, not written as literals: a browser without Unicode property escapes then
+  // fails here, inside the try below, and Material's search answers instead of none at all.
+  var HAN = new RegExp("\\p{sc=Han}", "u");
+  // Letters and digits (Chinese among them): what a query and the index are made of.
+  var PIECES = new RegExp("[\\p{L}\\p{N}]+", "gu");
+  var SCRIPT_SPLIT = new RegExp("\\p{sc=Han}+|[^\\p{sc=Han}]+", "gu");
+  var COUNT = new RegExp("(^|[^\\d.])(10|[1-9])(?=\\p{sc=Han})", "gu");
 
   // Where a word stands, and how much that says about a section teaching it.
   var FIELD_WEIGHT = { title: 6, questions: 5, text: 1 };
@@ -237,7 +246,7 @@
 
   /* A small number counting something as the lessons write it: 4个 → 四个, 3股 → 三股. */
   function numerals(text) {
-    return text.replace(/(^|[^\d.])(10|[1-9])(?=\p{sc=Han})/gu, function (_, before, digits) {
+    return text.replace(COUNT, function (_, before, digits) {
       return before + NUMERALS[Number(digits)];
     });
   }
@@ -598,4 +607,5 @@
   };
   // For the tests and the benchmark: the same engine, callable without messages.
   self.__courseSearch = { Index: Index };
+  }
 })();

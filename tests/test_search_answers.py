@@ -94,3 +94,22 @@ def test_exercise_prompts_stay_findable_below_the_teaching_section(served_site, 
     assert fragments[0] == "信息量"
     if "练习" in fragments:
         assert fragments.index("练习") > fragments.index("信息量")
+
+
+def test_if_the_course_search_cannot_start_materials_search_answers(served_site, page):
+    # The course's engine fails while setting up (as in a browser it does not support): the same
+    # worker's own code, Material's, sets up and answers instead; the trainee still finds the term.
+    def broken(route):
+        response = route.fetch()
+        body = response.text().replace("function Index(setup) {", 'function Index(setup) { throw new Error("不支持");', 1)
+        assert "不支持" in body
+        route.fulfill(response=response, body=body)
+
+    page.route("**/workers/search.*.min.js", broken)
+    page.goto(served_site.base_url, wait_until="networkidle")
+    enter_like_an_input_method(page, "信息报送")
+    links = all_shown(page)
+    assert any("/introduction/" in link for link in links[:3]), links
+    # Material's own grouping: the page itself heads its group.
+    assert "#" not in links[0]
+    assert page.script_errors == []
