@@ -20,7 +20,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from built_site import NotBuilt, release
+from built_site import NotBuilt, file_part, release
 from whole_file import write_whole
 
 COMPRESSION = zipfile.ZIP_DEFLATED
@@ -36,10 +36,9 @@ class PackError(Exception):
 
 def zip_name(info: dict) -> str:
     """course-offline-1.0-17c1777.zip: the course version and the commit it was built from."""
-    safe = lambda text: re.sub(r"[^A-Za-z0-9._-]+", "-", str(text)).strip("-")
-    parts = ["course-offline", safe(info.get("version", "")) or "unversioned"]
+    parts = ["course-offline", file_part(info.get("version", "")) or "unversioned"]
     if info.get("commit"):
-        parts.append(safe(info["commit"])[:7])
+        parts.append(file_part(info["commit"])[:7])
     if info.get("modified"):
         parts.append("modified")
     return "-".join(parts) + ".zip"

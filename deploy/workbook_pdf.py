@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from chromium_flags import CHROMIUM_ARGS
-from built_site import NotBuilt, release
+from built_site import NotBuilt, file_part, release
 from whole_file import write_whole
 
 # Room below the text for the footer Chromium draws; the sides and top as the print stylesheet has them.
@@ -40,8 +40,7 @@ class PrintError(Exception):
 
 def pdf_name(edition: str, info: dict) -> str:
     """workbook-trainee-1.0.pdf: the edition and the course version, so that printed copies can be told apart."""
-    version = "".join(ch if ch.isalnum() or ch in ".-_" else "-" for ch in str(info.get("version", "")))
-    return f"workbook-{edition}-{version or 'unversioned'}.pdf"
+    return f"workbook-{edition}-{file_part(info.get('version', '')) or 'unversioned'}.pdf"
 
 
 def footer_label(info: dict) -> str:

@@ -19,12 +19,10 @@ import search_questions
 import search_words
 import search_worker
 import strict_mode
-from quiz import anchors, policy, segment
+from quiz import anchors, lesson_rules, policy, segment
 
 log = logging.getLogger("mkdocs.plugins.course_search")
 FOUND = "搜索问法或搜索词表问题"
-# How the lessons' rules know an example section (quiz.lesson_rules.EXAMPLE): its heading starts so.
-EXAMPLE_HEADING = "示例"
 
 words = None
 # The lessons' parts the course's rules require of each (policy.yml's lessons): pages and ## titles.
@@ -61,7 +59,7 @@ def on_page_content(html, page, config, files):
     practice.update(f"{page.url}#{anchor}" if anchor else page.url for anchor in search_index.practice_anchors(html))
     # The parts every lesson has (学习目标、小结 …), on any page that has them (the introduction too).
     recap.update(f"{page.url}#{h.anchor}" for h in outline if h.level == 2 and h.title in lessons.sections)
-    examples.update(f"{page.url}#{h.anchor}" for h in outline if h.level > 1 and h.title.startswith(EXAMPLE_HEADING))
+    examples.update(f"{page.url}#{h.anchor}" for h in outline if h.level > 1 and h.title.startswith(lesson_rules.EXAMPLE_HEADING))
     return html
 
 

@@ -25,6 +25,8 @@ import json
 import re
 from pathlib import Path
 
+from quiz import render
+
 INDEX_PATH = Path("search") / "search_index.json"
 # A section whose text is mostly exercise prompts: a third of a teaching section's score.
 PRACTICE_WEIGHT = 0.3
@@ -32,7 +34,7 @@ RECAP_WEIGHT = 0.4
 # A section headed 示例 (the lessons' rule for examples, quiz.lesson_rules): it shows what another teaches.
 EXAMPLE_WEIGHT = 0.7
 HEADING_ID = re.compile(r"<h[1-6][^>]*\bid=\"([^\"]+)\"")
-PRACTICE = re.compile(r"<section class=\"quiz-set\"")
+PRACTICE = re.compile(re.escape(render.SET_OPENING))
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -71,8 +73,7 @@ def enrich(index: dict, questions: dict[str, list[str]], practice: set[str], rec
         elif location in examples:
             doc["weight"] = EXAMPLE_WEIGHT
         for field in (doc.get("title", ""), doc.get("text", ""), *doc.get("questions", [])):
-            vocabulary.update(word for word in re.split(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", field)
-                              if len(word) > 1)
+            vocabulary.update(word for word in HAN_RUN.findall(field) if len(word) > 1)
     words = sorted(word for word in vocabulary if known(word))
     index.setdefault("config", {})["course"] = {"stopwords": stopwords, "synonyms": synonyms, "words": words}
     return index

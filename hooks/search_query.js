@@ -162,6 +162,8 @@
     this.vocabulary.forEach(function (word) { if (word.length > self.longest) self.longest = Math.min(word.length, 12); });
     this.innerCache = new Map();
     this.scoreCache = new Map();
+    // What a query's word was read as: mended slips (typed -> words), characters kept together (-> pairs).
+    this.slipCache = new Map();
     this.looseCache = new Map();
   }
 
@@ -296,7 +298,7 @@
       run = [];
     }
     pieces.forEach(function (piece) {
-      if (piece.length === 1 && !self.stopwords.has(piece) && !(self.slipCache && self.slipCache.has(piece))) run.push(piece);
+      if (piece.length === 1 && !self.stopwords.has(piece) && !self.slipCache.has(piece)) run.push(piece);
       else {
         if (run.length) flush();
         result.push(piece);
@@ -325,19 +327,16 @@
         if (near.length === 1 || (near.length > 1 && joined.length >= 3)) mended = { span: span, words: near, typed: joined };
       }
       if (mended) {
-        result.push({ slip: mended });
+        // The typed word stays the concept; alternatives() finds what it was mended to.
+        self.slipCache.set(mended.typed, mended.words);
+        result.push(mended.typed);
         i += mended.span;
       } else {
         result.push(pieces[i]);
         i += 1;
       }
     }
-    return result.map(function (piece) {
-      if (typeof piece === "string") return piece;
-      self.slipCache = self.slipCache || new Map();
-      self.slipCache.set(piece.slip.typed, piece.slip.words);
-      return piece.slip.typed;
-    });
+    return result;
   };
 
   Index.prototype.alternatives = function (word) {
@@ -351,7 +350,7 @@
       list.push({ tokens: tokens, weight: weight, anywhere: anywhere });
     }
     var anywhere = true;
-    var slips = self.slipCache && self.slipCache.get(word);
+    var slips = self.slipCache.get(word);
     var pairs = self.looseCache.get(word);
     if (pairs) {
       pairs.forEach(function (pair) { add([pair], MATCH_WEIGHT.loose); });
@@ -605,7 +604,5 @@
       if (!taken) listener.call(this, event);
     }, options);
   };
-  // For the tests and the benchmark: the same engine, callable without messages.
-  self.__courseSearch = { Index: Index };
   }
 })();

@@ -21,7 +21,14 @@ DICTIONARY_PATH = Path("search") / "course-terms.txt"
 
 
 class SearchSetupError(Exception):
-    """A problem that makes Chinese search unreliable; the message is for people."""
+    """A problem that makes Chinese search unreliable; the message is for people.
+
+    `line` is the file's line it is on (1 when it is the whole file), `problem` the message without the place."""
+
+    def __init__(self, message: str, line: int = 1, problem: str = ""):
+        super().__init__(message)
+        self.line = line
+        self.problem = problem or message
 
 
 def read_terms(path: Path) -> list[str]:
@@ -34,14 +41,12 @@ def read_entries(path: Path) -> list[tuple[int, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise SearchSetupError(
-            f"{path}：找不到这个搜索词表。请恢复该文件，每行写一项。"
-        ) from None
+        problem = "找不到这个搜索词表。请恢复该文件，每行写一项。"
+        raise SearchSetupError(f"{path}：{problem}", 1, problem) from None
     except UnicodeDecodeError as error:
         line = text_line_of_offset(path.read_bytes(), error.start)
-        raise SearchSetupError(
-            f"{path}:{line}：文件不是 UTF-8 编码。请用编辑器“另存为”UTF-8 编码后重试。"
-        ) from None
+        problem = "文件不是 UTF-8 编码。请用编辑器“另存为”UTF-8 编码后重试。"
+        raise SearchSetupError(f"{path}:{line}：{problem}", line, problem) from None
     entries = []
     for number, raw in enumerate(text.splitlines(), start=1):
         entry = raw.strip()

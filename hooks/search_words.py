@@ -66,9 +66,7 @@ def _entries(project_dir: Path, relative: Path, problems: list) -> list[tuple[in
     try:
         return read_entries(project_dir / relative)
     except SearchSetupError as error:
-        found = re.match(r"^.*?:(\d+)：", str(error))
-        problems.append(SearchProblem(relative.as_posix(), int(found.group(1)) if found else 1,
-                                    str(error).split("：", 1)[1]))
+        problems.append(SearchProblem(relative.as_posix(), error.line, error.problem))
         return []
 
 

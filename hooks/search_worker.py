@@ -57,6 +57,15 @@ def patch_site(site_dir: Path) -> Path:
     return worker
 
 
+# How Material's worker takes its messages; the course's search wraps exactly this call.
+MESSAGE_LISTENER = 'addEventListener("message",'
+
+
 def with_course_search(source: str) -> str:
     """The worker with the course's search in front of Material's code (which it wraps as it loads)."""
+    if source.count(MESSAGE_LISTENER) != 1:
+        raise WorkerPatchError(
+            "搜索组件接收消息的方式与预期不符（可能升级了 mkdocs-material）：本课程的搜索无法接管，"
+            "请检查 hooks/search_worker.py 和 hooks/search_query.js 是否仍然适用。"
+        )
     return COURSE_SEARCH.read_text(encoding="utf-8") + "\n" + source

@@ -81,6 +81,13 @@ def test_worker_fix_refuses_an_unknown_worker():
         search_worker.fix_query_segmentation("function other(){}")
 
 
+def test_the_course_search_refuses_a_worker_it_cannot_wrap():
+    with pytest.raises(search_worker.WorkerPatchError, match="mkdocs-material"):
+        search_worker.with_course_search("onmessage=e=>postMessage(e.data)")
+    wrapped = search_worker.with_course_search('addEventListener("message",t=>0)')
+    assert wrapped.startswith(search_worker.COURSE_SEARCH.read_text(encoding="utf-8"))
+
+
 def test_built_worker_is_fixed(served_site):
     worker = next(served_site.directory.glob(search_worker.WORKER_GLOB))
     source = worker.read_text(encoding="utf-8")

@@ -116,6 +116,17 @@ def test_word_list_mistakes_are_reported_with_their_lines(tmp_path):
     assert words.stopwords == ["怎么"] and ["名次", "排位"] in words.synonyms
 
 
+def test_a_list_that_is_not_utf8_or_missing_is_named_with_its_line(tmp_path):
+    project = copy_project(tmp_path / "p")
+    (project / "search" / "synonyms.txt").write_bytes("名次 排位\n病根 症结\n".encode("gbk"))
+    (project / "search" / "stopwords.txt").unlink()
+    _, problems = search_words.read(project)
+    shown = sorted(p.format() for p in problems)
+    assert shown[0].startswith("search/stopwords.txt:1：[搜索词表] 找不到这个搜索词表"), shown
+    assert shown[1].startswith("search/synonyms.txt:1：[搜索词表] 文件不是 UTF-8 编码"), shown
+    assert str(project) not in "".join(shown)
+
+
 def test_full_width_and_case_are_folded_in_the_lists(tmp_path):
     project = copy_project(tmp_path / "p")
     write(project, "synonyms.txt", "ＯＡ系统 办公系统\n")

@@ -24,7 +24,9 @@ QUESTION = re.compile(r"^\d+\.\s")
 # A Markdown table row, and the glossary's column of terms.
 ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 TERM_COLUMN = "术语"
-EXAMPLE = re.compile(r'^\s*[!?]{3}\+?\s+example\b|^#{2,6}\s+示例')
+# A heading that starts so marks an example section (the search ranks it below what it illustrates).
+EXAMPLE_HEADING = "示例"
+EXAMPLE = re.compile(rf'^\s*[!?]{{3}}\+?\s+example\b|^#{{2,6}}\s+{EXAMPLE_HEADING}')
 
 
 def _relax(rule: str) -> str:

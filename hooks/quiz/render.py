@@ -45,12 +45,16 @@ def _later(own_markup: str) -> str:
     return f' data-content="{_as_attribute(own_markup)}"'
 
 
+# The element that holds a lesson's practice (the search ranks its section below the teaching ones).
+SET_OPENING = '<section class="quiz-set"'
+
+
 def render_set(name: str, title: str, bodies: list[str], score: bool = False) -> str:
     """A lesson's practice block: a progress summary, a reset, then each exercise's markup."""
     heading = f'<p class="quiz-set__title">{esc(title)}</p>' if title else ""
     score_attr = " data-quiz-score" if score else ""
     return (
-        f'<section class="quiz-set" data-quiz-set="{esc(name)}"{score_attr} aria-label="{esc(title or DEFAULT_SET_TITLE)}">'
+        f'{SET_OPENING} data-quiz-set="{esc(name)}"{score_attr} aria-label="{esc(title or DEFAULT_SET_TITLE)}">'
         f"{heading}"
         '<div class="quiz-set__summary">'
         '<p class="quiz-set__progress" role="status" aria-live="polite"></p>'
